@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <sys/socket.h>
+
+namespace echo {
+
+// An IPv4 or IPv6 socket address that prints itself as 127.0.0.1:1234 or [::1]:1234.
+class Address final {
+  public:
+    Address() noexcept;
+    Address(const sockaddr* address, socklen_t length) noexcept;
+
+    [[nodiscard]] const sockaddr* data() const noexcept;
+    [[nodiscard]] sockaddr* data() noexcept;
+    [[nodiscard]] socklen_t size() const noexcept { return length_; }
+    [[nodiscard]] int family() const noexcept { return storage_.ss_family; }
+
+    [[nodiscard]] std::uint16_t port() const noexcept;
+    void set_port(std::uint16_t port) noexcept;
+
+    [[nodiscard]] std::string host() const;      // 127.0.0.1 or ::1
+    [[nodiscard]] std::string to_string() const; // 127.0.0.1:1234 or [::1]:1234
+
+    friend bool operator==(const Address& a, const Address& b) noexcept;
+
+  private:
+    sockaddr_storage storage_;
+    socklen_t length_;
+};
+
+// The address a socket is bound to, and the address of its connected peer.
+Address local_address(int fd);
+Address peer_address(int fd);
+
+} // namespace echo

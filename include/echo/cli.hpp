@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "echo/resolve.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace echo {
+
+// Bad command-line usage: main prints "program: what() (try --help)" and exits 2.
+class UsageError final : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Exit codes shared by both programs.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_usage = 2;
+
+// The options both programs share.
+struct CommonOptions {
+    std::string host = "localhost";
+    std::uint16_t port = 1234;
+    Family family = Family::any;
+    bool quiet = false;
+    bool help = false;
+    bool version = false;
+};
+
+// A whole decimal number in 1..65535 (0..65535 when `allow_zero`), or UsageError.
+std::uint16_t parse_port(std::string_view text, bool allow_zero);
+
+// A decimal number of seconds such as 10 or 0.5, greater than 0 and at most one day, rounded up to
+// whole milliseconds, or UsageError naming `option`.
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option);
+
+// A whole decimal number in min..max, or UsageError naming `option`.
+std::uint64_t parse_count(std::string_view text, std::string_view option, std::uint64_t min,
+                          std::uint64_t max);
+
+// Applies one of the shared options (-H -p -4 -6 -q -h -V) and returns true, or returns false when
+// `option` is not one of them.
+bool apply_common_option(int option, const char* value, bool allow_port_zero,
+                         CommonOptions& options);
+
+// The option getopt_long(3) just rejected (as unknown, or for its missing value), as the user
+// typed it: "-x" or "--bogus".
+std::string rejected_option(int argc, char* const argv[], bool missing_value);
+
+std::string version_line(std::string_view program);
+
+} // namespace echo

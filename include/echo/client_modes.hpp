@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "echo/address.hpp"
+#include "echo/client_options.hpp"
+#include "echo/socket.hpp"
+#include "echo/status.hpp"
+
+namespace echo {
+
+// Each client mode takes the options and its connected socket and returns the exit code.
+
+// Sends options.message, reads its whole echo back, checks it, prints it and a newline.
+int send_message(const ClientOptions& options, Socket socket, const Address& server,
+                 const Status& status);
+
+// Streams standard input to the server and the echo to standard output ("echo-client -").
+int stream_stdio(const ClientOptions& options, Socket socket, const Address& server,
+                 const Status& status);
+
+} // namespace echo

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <span>
+
+namespace echo {
+
+// What one I/O call did. End of stream and "would block" are ordinary outcomes, not exceptions;
+// `error` holds the errno when status is error.
+enum class IoStatus { ok, eof, would_block, error };
+
+struct IoResult {
+    IoStatus status = IoStatus::ok;
+    std::size_t bytes = 0;
+    int error = 0;
+};
+
+// One read(2): some bytes, eof (0 bytes from a non-empty buffer), would_block or error.
+// EINTR is retried. Works on sockets, pipes and terminals.
+IoResult read_some(int fd, std::span<std::byte> buffer);
+
+// One write(2) of at most buffer.size() bytes. EINTR is retried. SIGPIPE must be ignored by the
+// program: a vanished peer is then an EPIPE error value.
+IoResult write_some(int fd, std::span<const std::byte> data);
+
+// Writes every byte, across partial writes, waiting with poll(2) when `fd` is non-blocking.
+IoResult write_all(int fd, std::span<const std::byte> data);
+
+// Waits until `fd` has any of `events`; false on timeout. A negative timeout waits forever.
+bool wait_for(int fd, short events, std::chrono::milliseconds timeout);
+
+void set_nonblocking(int fd, bool on);
+
+} // namespace echo

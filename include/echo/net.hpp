@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "echo/address.hpp"
+#include "echo/socket.hpp"
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+namespace echo {
+
+// A non-blocking socket of `socktype` bound to `address`, with SO_REUSEADDR (and IPV6_V6ONLY for
+// IPv6, so that 127.0.0.1 and ::1 can share a port). Stream sockets also listen.
+// Throws std::system_error whose what() reads "bind 127.0.0.1:1234: Address already in use".
+Socket bind_to(const Address& address, int socktype);
+
+// A non-blocking socket of `socktype` connected to `address` within `timeout`.
+// Throws std::system_error whose what() reads "connect to 127.0.0.1:9: Connection refused".
+Socket connect_to(const Address& address, int socktype, std::chrono::milliseconds timeout);
+
+// Tries each address in turn with a fresh socket; if none answers, throws the last failure.
+Socket connect_any(const std::vector<Address>& addresses, int socktype,
+                   std::chrono::milliseconds timeout);
+
+struct Accepted {
+    Socket socket; // non-blocking, close-on-exec
+    Address peer;
+};
+
+// One accept4(2) on a non-blocking listener: nullopt when no peer is waiting (or the peer left
+// before we took it). Other failures, such as EMFILE, throw std::system_error.
+std::optional<Accepted> accept_peer(int listener);
+
+} // namespace echo

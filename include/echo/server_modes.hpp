@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "echo/listeners.hpp"
+#include "echo/server_options.hpp"
+#include "echo/status.hpp"
+
+#include <vector>
+
+namespace echo {
+
+// Each server mode takes the options and its ready sockets, runs until done or stopped by
+// SIGINT/SIGTERM, and returns the exit code.
+
+// The default: accept ONE TCP peer on any listener, echo until its EOF, exit.
+int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
+                       const Status& status);
+
+} // namespace echo

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "echo/cli.hpp"
+
+#include <string>
+
+namespace echo {
+
+struct ServerOptions : CommonOptions {};
+
+// Parses echo-server's command line; throws UsageError and never exits. Not thread-safe: it uses
+// getopt_long(3), whose state it resets first.
+ServerOptions parse_server_options(int argc, char* argv[]);
+
+std::string server_usage();
+
+} // namespace echo

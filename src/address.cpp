@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+#include "echo/address.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+namespace echo {
+
+Address::Address() noexcept : storage_{}, length_(sizeof(storage_)) {}
+
+Address::Address(const sockaddr* address, socklen_t length) noexcept : storage_{}, length_(0) {
+    if (length > sizeof(storage_)) {
+        length = sizeof(storage_);
+    }
+    std::memcpy(&storage_, address, length);
+    length_ = length;
+}
+
+const sockaddr* Address::data() const noexcept {
+    return reinterpret_cast<const sockaddr*>(&storage_);
+}
+
+sockaddr* Address::data() noexcept {
+    return reinterpret_cast<sockaddr*>(&storage_);
+}
+
+std::uint16_t Address::port() const noexcept {
+    if (family() == AF_INET) {
+        return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);
+    }
+    if (family() == AF_INET6) {
+        return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
+    }
+    return 0;
+}
+
+void Address::set_port(std::uint16_t port) noexcept {
+    if (family() == AF_INET) {
+        reinterpret_cast<sockaddr_in*>(&storage_)->sin_port = htons(port);
+    } else if (family() == AF_INET6) {
+        reinterpret_cast<sockaddr_in6*>(&storage_)->sin6_port = htons(port);
+    }
+}
+
+std::string Address::host() const {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = nullptr;
+    if (family() == AF_INET) {
+        raw = &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr;
+    } else if (family() == AF_INET6) {
+        raw = &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr;
+    } else {
+        return "?";
+    }
+    if (::inet_ntop(family(), raw, text, sizeof(text)) == nullptr) {
+        return "?";
+    }
+    return text;
+}
+
+std::string Address::to_string() const {
+    if (family() == AF_INET6) {
+        return "[" + host() + "]:" + std::to_string(port());
+    }
+    return host() + ":" + std::to_string(port());
+}
+
+bool operator==(const Address& a, const Address& b) noexcept {
+    if (a.family() != b.family() || a.port() != b.port()) {
+        return false;
+    }
+    if (a.family() == AF_INET) {
+        return reinterpret_cast<const sockaddr_in*>(&a.storage_)->sin_addr.s_addr ==
+               reinterpret_cast<const sockaddr_in*>(&b.storage_)->sin_addr.s_addr;
+    }
+    if (a.family() == AF_INET6) {
+        return std::memcmp(&reinterpret_cast<const sockaddr_in6*>(&a.storage_)->sin6_addr,
+                           &reinterpret_cast<const sockaddr_in6*>(&b.storage_)->sin6_addr,
+                           sizeof(in6_addr)) == 0;
+    }
+    return a.length_ == b.length_ && std::memcmp(&a.storage_, &b.storage_, a.length_) == 0;
+}
+
+Address local_address(int fd) {
+    Address address;
+    socklen_t length = address.size();
+    if (::getsockname(fd, address.data(), &length) != 0) {
+        throw std::system_error(errno, std::generic_category(), "getsockname");
+    }
+    return {address.data(), length};
+}
+
+Address peer_address(int fd) {
+    Address address;
+    socklen_t length = address.size();
+    if (::getpeername(fd, address.data(), &length) != 0) {
+        throw std::system_error(errno, std::generic_category(), "getpeername");
+    }
+    return {address.data(), length};
+}
+
+} // namespace echo

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#include "echo/cli.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <getopt.h>
+
+namespace echo {
+
+namespace {
+
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
+
+} // namespace
+
+std::uint16_t parse_port(std::string_view text, bool allow_zero) {
+    unsigned long value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const unsigned long low = allow_zero ? 0 : 1;
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < low ||
+        value > 65535) {
+        throw UsageError("port must be a whole number in " + std::to_string(low) + "..65535, not " +
+                         quoted(text));
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option) {
+    double seconds = 0;
+    const auto [end, error] =
+        std::from_chars(text.data(), text.data() + text.size(), seconds, std::chars_format::fixed);
+    constexpr double one_day = 86400;
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+        !std::isfinite(seconds) || seconds <= 0 || seconds > one_day) {
+        throw UsageError(std::string(option) +
+                         " takes seconds greater than 0 and at most 86400, not " + quoted(text));
+    }
+    return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+}
+
+std::uint64_t parse_count(std::string_view text, std::string_view option, std::uint64_t min,
+                          std::uint64_t max) {
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min ||
+        value > max) {
+        throw UsageError(std::string(option) + " takes a whole number in " + std::to_string(min) +
+                         ".." + std::to_string(max) + ", not " + quoted(text));
+    }
+    return value;
+}
+
+bool apply_common_option(int option, const char* value, bool allow_port_zero,
+                         CommonOptions& options) {
+    switch (option) {
+    case 'H':
+        if (*value == '\0') {
+            throw UsageError("--host needs a host name or address, not ''");
+        }
+        options.host = value;
+        return true;
+    case 'p':
+        options.port = parse_port(value, allow_port_zero);
+        return true;
+    case '4':
+        options.family = Family::ipv4;
+        return true;
+    case '6':
+        options.family = Family::ipv6;
+        return true;
+    case 'q':
+        options.quiet = true;
+        return true;
+    case 'h':
+        options.help = true;
+        return true;
+    case 'V':
+        options.version = true;
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::string rejected_option(int argc, char* const argv[], bool missing_value) {
+    const std::string_view last =
+        optind > 0 && optind <= argc && argv[optind - 1] != nullptr ? argv[optind - 1] : "";
+    const bool long_option = last.starts_with("--");
+    if ((missing_value && long_option) || (!missing_value && optopt == 0)) {
+        return std::string(last.substr(0, last.find('=')));
+    }
+    return std::string("-") + static_cast<char>(optopt);
+}
+
+std::string version_line(std::string_view program) {
+    return std::string(program) + " " + ECHO_PAIR_VERSION + "\n";
+}
+
+} // namespace echo

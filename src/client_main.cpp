@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// echo-client: connects, sends a message (or streams standard input), prints the echo.
+#include "echo/address.hpp"
+#include "echo/client_modes.hpp"
+#include "echo/client_options.hpp"
+#include "echo/net.hpp"
+#include "echo/resolve.hpp"
+#include "echo/status.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <exception>
+
+#include <sys/socket.h>
+
+using namespace echo;
+
+int main(int argc, char* argv[]) {
+    std::signal(SIGPIPE, SIG_IGN); // a vanished server is an EPIPE error, not a dead client
+    const char* const program = "echo-client";
+
+    ClientOptions options;
+    try {
+        options = parse_client_options(argc, argv);
+    } catch (const UsageError& error) {
+        Status(program, false).error(std::string(error.what()) + " (try --help)");
+        return exit_usage;
+    }
+    if (options.help) {
+        std::fputs(client_usage().c_str(), stdout);
+        return exit_ok;
+    }
+    if (options.version) {
+        std::fputs(version_line(program).c_str(), stdout);
+        return exit_ok;
+    }
+
+    const Status status(program, options.quiet);
+    try {
+        const auto addresses =
+            resolve(options.host, options.port, options.family, SOCK_STREAM, false);
+        Socket socket = connect_any(addresses, SOCK_STREAM, options.timeout);
+        const Address server = peer_address(socket.fd());
+        status.line("Connected to " + server.to_string() + " (TCP)");
+        if (options.stream) {
+            return stream_stdio(options, std::move(socket), server, status);
+        }
+        return send_message(options, std::move(socket), server, status);
+    } catch (const std::exception& error) {
+        status.error(error.what());
+        return exit_failure;
+    }
+}

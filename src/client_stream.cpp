@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "echo/client_modes.hpp"
+#include "echo/pump.hpp"
+#include "echo/status.hpp"
+
+#include <unistd.h>
+
+namespace echo {
+
+namespace {
+
+std::string step_name(PumpResult::Step step, const std::string& server) {
+    switch (step) {
+    case PumpResult::Step::read_input:
+        return "read standard input";
+    case PumpResult::Step::send:
+        return "send to " + server;
+    case PumpResult::Step::receive:
+        return "recv from " + server;
+    case PumpResult::Step::write_output:
+        return "write standard output";
+    case PumpResult::Step::none:
+        break;
+    }
+    return "stream";
+}
+
+} // namespace
+
+int stream_stdio(const ClientOptions& /*options*/, Socket socket, const Address& server,
+                 const Status& status) {
+    const std::string name = server.to_string();
+    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd());
+    socket.reset();
+    if (result.failed != PumpResult::Step::none) {
+        status.error(describe(step_name(result.failed, name), result.error));
+        return exit_failure;
+    }
+    if (!result.input_finished || result.received != result.sent) {
+        status.error("server " + name + " closed the connection after echoing " +
+                     std::to_string(result.received) + " of " + std::to_string(result.sent) +
+                     " bytes sent" + (result.input_finished ? "" : " (input not finished)"));
+        return exit_failure;
+    }
+    status.line("Sent " + std::to_string(result.sent) + " bytes, received " +
+                std::to_string(result.received) + " bytes of echo");
+    return exit_ok;
+}
+
+} // namespace echo

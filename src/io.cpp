@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include "echo/io.hpp"
+
+#include <cerrno>
+#include <system_error>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+namespace echo {
+
+namespace {
+
+IoResult failure(int error) {
+    if (error == EAGAIN || error == EWOULDBLOCK) {
+        return {IoStatus::would_block, 0, 0};
+    }
+    return {IoStatus::error, 0, error};
+}
+
+} // namespace
+
+IoResult read_some(int fd, std::span<std::byte> buffer) {
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n > 0) {
+            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
+        }
+        if (n == 0) {
+            return {buffer.empty() ? IoStatus::ok : IoStatus::eof, 0, 0};
+        }
+        if (errno != EINTR) {
+            return failure(errno);
+        }
+    }
+}
+
+IoResult write_some(int fd, std::span<const std::byte> data) {
+    for (;;) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n >= 0) {
+            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
+        }
+        if (errno != EINTR) {
+            return failure(errno);
+        }
+    }
+}
+
+IoResult write_all(int fd, std::span<const std::byte> data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const IoResult result = write_some(fd, data.subspan(done));
+        if (result.status == IoStatus::error) {
+            return {IoStatus::error, done, result.error};
+        }
+        if (result.status == IoStatus::would_block) {
+            wait_for(fd, POLLOUT, std::chrono::milliseconds(-1));
+            continue;
+        }
+        done += result.bytes;
+    }
+    return {IoStatus::ok, done, 0};
+}
+
+bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        int wait_ms = -1;
+        if (timeout.count() >= 0) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+            wait_ms = left.count() > 0 ? static_cast<int>(left.count()) : 0;
+        }
+        pollfd entry{fd, events, 0};
+        const int ready = ::poll(&entry, 1, wait_ms);
+        if (ready > 0) {
+            return true;
+        }
+        if (ready == 0) {
+            return false;
+        }
+        if (errno != EINTR) {
+            throw std::system_error(errno, std::generic_category(), "poll");
+        }
+    }
+}
+
+void set_nonblocking(int fd, bool on) {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0) {
+        throw std::system_error(errno, std::generic_category(), "fcntl");
+    }
+    const int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+    if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) < 0) {
+        throw std::system_error(errno, std::generic_category(), "fcntl");
+    }
+}
+
+} // namespace echo

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#include "echo/net.hpp"
+
+#include "echo/io.hpp"
+
+#include <cerrno>
+#include <system_error>
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace echo {
+
+namespace {
+
+[[noreturn]] void fail(int error, const std::string& step) {
+    throw std::system_error(error, std::generic_category(), step);
+}
+
+void enable(int fd, int level, int option, const char* name) {
+    const int on = 1;
+    if (::setsockopt(fd, level, option, &on, sizeof(on)) != 0) {
+        fail(errno, std::string("setsockopt ") + name);
+    }
+}
+
+} // namespace
+
+Socket bind_to(const Address& address, int socktype) {
+    Socket socket = open_socket(address.family(), socktype | SOCK_NONBLOCK);
+    enable(socket.fd(), SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
+    if (address.family() == AF_INET6) {
+        enable(socket.fd(), IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY");
+    }
+    if (::bind(socket.fd(), address.data(), address.size()) != 0) {
+        fail(errno, "bind " + address.to_string());
+    }
+    if (socktype == SOCK_STREAM && ::listen(socket.fd(), SOMAXCONN) != 0) {
+        fail(errno, "listen " + address.to_string());
+    }
+    return socket;
+}
+
+Socket connect_to(const Address& address, int socktype, std::chrono::milliseconds timeout) {
+    Socket socket = open_socket(address.family(), socktype | SOCK_NONBLOCK);
+    const std::string step = "connect to " + address.to_string();
+    if (::connect(socket.fd(), address.data(), address.size()) == 0) {
+        return socket;
+    }
+    if (errno != EINPROGRESS && errno != EINTR) {
+        fail(errno, step);
+    }
+    // A non-blocking connect finishes in the background; writable means it is done, one way or
+    // the other, and SO_ERROR says which.
+    if (!wait_for(socket.fd(), POLLOUT, timeout)) {
+        fail(ETIMEDOUT, step);
+    }
+    int error = 0;
+    socklen_t length = sizeof(error);
+    if (::getsockopt(socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
+        fail(errno, step);
+    }
+    if (error != 0) {
+        fail(error, step);
+    }
+    return socket;
+}
+
+Socket connect_any(const std::vector<Address>& addresses, int socktype,
+                   std::chrono::milliseconds timeout) {
+    if (addresses.empty()) {
+        fail(EDESTADDRREQ, "connect");
+    }
+    for (std::size_t i = 0;; ++i) {
+        try {
+            return connect_to(addresses[i], socktype, timeout);
+        } catch (const std::system_error&) {
+            if (i + 1 == addresses.size()) {
+                throw;
+            }
+        }
+    }
+}
+
+std::optional<Accepted> accept_peer(int listener) {
+    for (;;) {
+        Address peer;
+        socklen_t length = peer.size();
+        const int fd = ::accept4(listener, peer.data(), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            return Accepted{Socket(fd), Address(peer.data(), length)};
+        }
+        switch (errno) {
+        case EINTR:
+            continue;
+        case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+        case EWOULDBLOCK:
+#endif
+        case ECONNABORTED:
+        case EPROTO:
+            return std::nullopt;
+        default:
+            fail(errno, "accept");
+        }
+    }
+}
+
+} // namespace echo

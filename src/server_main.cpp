@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits.
+#include "echo/listeners.hpp"
+#include "echo/resolve.hpp"
+#include "echo/server_modes.hpp"
+#include "echo/server_options.hpp"
+#include "echo/status.hpp"
+#include "echo/stop.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <exception>
+
+#include <sys/socket.h>
+
+using namespace echo;
+
+int main(int argc, char* argv[]) {
+    std::signal(SIGPIPE, SIG_IGN); // a vanished peer is an EPIPE error, not a dead server
+    const char* const program = "echo-server";
+
+    ServerOptions options;
+    try {
+        options = parse_server_options(argc, argv);
+    } catch (const UsageError& error) {
+        Status(program, false).error(std::string(error.what()) + " (try --help)");
+        return exit_usage;
+    }
+    if (options.help) {
+        std::fputs(server_usage().c_str(), stdout);
+        return exit_ok;
+    }
+    if (options.version) {
+        std::fputs(version_line(program).c_str(), stdout);
+        return exit_ok;
+    }
+
+    const Status status(program, options.quiet);
+    try {
+        install_stop_handlers();
+        const auto addresses =
+            resolve(options.host, options.port, options.family, SOCK_STREAM, true);
+        std::vector<Listener> listeners = open_listeners(addresses, SOCK_STREAM, status);
+        for (const Listener& listener : listeners) {
+            status.line("Listening on " + listener.address.to_string() + " (TCP)");
+        }
+        return serve_one_tcp_peer(options, std::move(listeners), status);
+    } catch (const std::exception& error) {
+        status.error(error.what());
+        return exit_failure;
+    }
+}

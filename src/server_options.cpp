@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include "echo/server_options.hpp"
+
+#include <getopt.h>
+
+namespace echo {
+
+std::string server_usage() {
+    return "Usage: echo-server [OPTION]...\n"
+           "Echo every byte a TCP peer sends back to it, until it closes.\n"
+           "\n"
+           "  -H, --host HOST     address or name to listen on (default localhost;\n"
+           "                      every address of the name is served)\n"
+           "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
+           "  -4                  IPv4 only\n"
+           "  -6                  IPv6 only\n"
+           "  -q, --quiet         print errors only\n"
+           "  -h, --help          show this help and exit\n"
+           "  -V, --version       show the version and exit\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n";
+}
+
+ServerOptions parse_server_options(int argc, char* argv[]) {
+    static const option long_options[] = {
+        {"host", required_argument, nullptr, 'H'}, {"port", required_argument, nullptr, 'p'},
+        {"quiet", no_argument, nullptr, 'q'},      {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, 'V'},    {nullptr, 0, nullptr, 0},
+    };
+    ServerOptions options;
+    optind = 0; // glibc: 0 starts a fresh parse
+    opterr = 0;
+    for (;;) {
+        const int option = getopt_long(argc, argv, ":H:p:46qhV", long_options, nullptr);
+        if (option == -1) {
+            break;
+        }
+        if (option == ':') {
+            throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+        }
+        if (!apply_common_option(option, optarg, true, options)) {
+            throw UsageError("unknown option " + rejected_option(argc, argv, false));
+        }
+    }
+    if (optind < argc) {
+        throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
+    }
+    return options;
+}
+
+} // namespace echo

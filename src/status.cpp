@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#include "echo/status.hpp"
+
+#include "echo/io.hpp"
+
+#include <cstring>
+
+#include <unistd.h>
+
+namespace echo {
+
+namespace {
+
+void write_line(const std::string& text) {
+    // Errors are ignored on purpose: a script that read our "Listening on" line from a pipe and
+    // went away must not stop the server.
+    write_all(STDERR_FILENO, std::as_bytes(std::span(text.data(), text.size())));
+}
+
+} // namespace
+
+void Status::line(std::string_view text) const {
+    if (!quiet_) {
+        write_line("[+] " + std::string(text) + "\n");
+    }
+}
+
+void Status::error(std::string_view text) const {
+    write_line(program_ + ": " + std::string(text) + "\n");
+}
+
+std::string describe(std::string_view step, int error) {
+    return std::string(step) + ": " + std::strerror(error);
+}
+
+} // namespace echo
