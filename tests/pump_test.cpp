@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+#include "catch.hpp"
+#include "process.hpp"
+
+#include "echo/echo_stream.hpp"
+#include "echo/io.hpp"
+#include "echo/pump.hpp"
+#include "echo/socket.hpp"
+
+#include <cerrno>
+#include <future>
+#include <string>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using echo::Socket;
+
+namespace {
+
+struct Pipe {
+    Socket read_end;
+    Socket write_end;
+    Pipe() {
+        int fds[2];
+        REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+        read_end.reset(fds[0]);
+        write_end.reset(fds[1]);
+    }
+};
+
+struct StreamPair {
+    Socket ours;
+    Socket theirs;
+    StreamPair() {
+        int fds[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) == 0);
+        ours.reset(fds[0]);
+        theirs.reset(fds[1]);
+    }
+};
+
+std::string read_all(int fd) {
+    std::string all;
+    char chunk[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+        if (n > 0) {
+            all.append(chunk, static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+            return all;
+        }
+    }
+}
+
+void write_all_and_close(Socket fd, const std::string& data) {
+    (void)echo::write_all(fd.fd(), std::as_bytes(std::span(data)));
+}
+
+// Runs the pump between pipes and an echo_until_eof peer; returns what came out.
+std::string pump_through_echo(const std::string& input, echo::PumpResult& result) {
+    Pipe in;
+    Pipe out;
+    StreamPair link;
+    auto echoer = std::async(std::launch::async, [peer = std::move(link.theirs)] {
+        return echo::echo_until_eof(peer.fd(), -1);
+    });
+    std::thread feeder(write_all_and_close, std::move(in.write_end), input);
+    auto pumped = std::async(std::launch::async,
+                             [&in, &out, sock = std::move(link.ours)]() mutable {
+                                 auto r = echo::pump(in.read_end.fd(), out.write_end.fd(), sock.fd());
+                                 out.write_end.reset(); // end of our output
+                                 return r;
+                             });
+    std::string echoed = read_all(out.read_end.fd());
+    feeder.join();
+    result = pumped.get();
+    const echo::EchoOutcome outcome = echoer.get();
+    CHECK(outcome.end == echo::EchoOutcome::End::peer_finished);
+    CHECK(outcome.bytes == input.size());
+    return echoed;
+}
+
+} // namespace
+
+TEST_CASE("The pump carries bytes through an echo peer and back", "[pump]") {
+    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65536},
+                                   std::size_t{4 * 1024 * 1024 + 7}}) {
+        CAPTURE(size);
+        const std::string input = echo::test::random_bytes(size, static_cast<std::uint32_t>(size));
+        echo::PumpResult result;
+        const std::string echoed = pump_through_echo(input, result);
+        CHECK(result.failed == echo::PumpResult::Step::none);
+        CHECK(result.input_finished);
+        CHECK(result.sent == size);
+        CHECK(result.received == size);
+        CHECK(echoed == input);
+    }
+}
+
+TEST_CASE("The pump half-closes at the end of input", "[pump]") {
+    Pipe in;
+    Pipe out;
+    StreamPair link;
+    in.write_end.reset(); // empty input
+    const echo::PumpResult result = [&] {
+        auto pumped = std::async(std::launch::async, [&] {
+            return echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd());
+        });
+        // The peer sees our FIN, answers something, then closes.
+        REQUIRE(echo::wait_for(link.theirs.fd(), 0x001 /*POLLIN*/, std::chrono::seconds(10)));
+        char byte = 0;
+        CHECK(::read(link.theirs.fd(), &byte, 1) == 0);
+        const std::string late = "late";
+        (void)echo::write_all(link.theirs.fd(), std::as_bytes(std::span(late)));
+        link.theirs.reset();
+        return pumped.get();
+    }();
+    out.write_end.reset();
+    CHECK(result.input_finished);
+    CHECK(result.received == 4);
+    CHECK(read_all(out.read_end.fd()) == "late");
+}
+
+TEST_CASE("The pump reports a broken output", "[pump]") {
+    Pipe in;
+    Pipe out;
+    StreamPair link;
+    out.read_end.reset(); // nobody reads our output: EPIPE
+    const std::string data = "data";
+    (void)echo::write_all(link.theirs.fd(), std::as_bytes(std::span(data)));
+    const echo::PumpResult result =
+        echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd());
+    CHECK(result.failed == echo::PumpResult::Step::write_output);
+    CHECK(result.error == EPIPE);
+}
+
+TEST_CASE("echo_until_eof reports a peer that resets", "[pump]") {
+    int fds[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) == 0);
+    Socket ours(fds[0]);
+    Socket theirs(fds[1]);
+    // The peer sends, then vanishes without reading: our echo has nowhere to go.
+    const std::string data(1000, 'x');
+    (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
+    theirs.reset();
+    const echo::EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1);
+    CHECK(outcome.end == echo::EchoOutcome::End::failed);
+    CHECK(std::string(outcome.step) == "send to");
+    CHECK(outcome.error == EPIPE);
+}
+
+TEST_CASE("echo_until_eof stops when asked", "[pump]") {
+    StreamPair link;
+    Pipe stop;
+    const char byte = 's';
+    REQUIRE(::write(stop.write_end.fd(), &byte, 1) == 1);
+    const echo::EchoOutcome outcome = echo::echo_until_eof(link.ours.fd(), stop.read_end.fd());
+    CHECK(outcome.end == echo::EchoOutcome::End::stopped);
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+#include "process.hpp"
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace echo::test {
+
+namespace {
+
+// The test process ignores SIGPIPE, like the programs do, so that a peer that went away is an
+// error value in the test too.
+const bool sigpipe_ignored = [] {
+    std::signal(SIGPIPE, SIG_IGN);
+    return true;
+}();
+
+[[noreturn]] void fail(const std::string& what) {
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+void close_fd(int& fd) {
+    if (fd >= 0) {
+        ::close(fd);
+        fd = -1;
+    }
+}
+
+// Reads what is there from `fd` into `into`; false at end of file (and closes `fd`).
+bool drain(int& fd, std::string& into) {
+    std::array<char, 65536> chunk{};
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    if (n > 0) {
+        into.append(chunk.data(), static_cast<std::size_t>(n));
+        return true;
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return true;
+    }
+    close_fd(fd);
+    return false;
+}
+
+int remaining_ms(std::chrono::steady_clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+} // namespace
+
+std::string server_path() { return ECHO_SERVER_PATH; }
+std::string client_path() { return ECHO_CLIENT_PATH; }
+
+Process::Process(const std::vector<std::string>& argv) {
+    (void)sigpipe_ignored;
+    int in[2];
+    int out[2];
+    int err[2];
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+        ::pipe2(err, O_CLOEXEC) != 0) {
+        fail("pipe2");
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+    std::vector<char*> args;
+    for (const std::string& arg : argv) {
+        args.push_back(const_cast<char*>(arg.c_str()));
+    }
+    args.push_back(nullptr);
+    const int status = ::posix_spawnp(&pid_, args[0], &actions, &attributes, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    in_ = in[1];
+    out_fd_ = out[0];
+    err_fd_ = err[0];
+    if (status != 0) {
+        errno = status;
+        pid_ = -1;
+        fail("spawn " + argv.front());
+    }
+    ::fcntl(in_, F_SETFL, O_NONBLOCK);
+}
+
+Process::Process(Process&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)), in_(std::exchange(other.in_, -1)),
+      out_fd_(std::exchange(other.out_fd_, -1)), err_fd_(std::exchange(other.err_fd_, -1)),
+      out_(std::move(other.out_)), err_(std::move(other.err_)), err_scanned_(other.err_scanned_) {}
+
+Process::~Process() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    close_fd(in_);
+    close_fd(out_fd_);
+    close_fd(err_fd_);
+}
+
+std::string Process::wait_for_line(const std::string& needle, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        for (std::size_t end = err_.find('\n', err_scanned_); end != std::string::npos;
+             end = err_.find('\n', err_scanned_)) {
+            std::string line = err_.substr(err_scanned_, end - err_scanned_);
+            err_scanned_ = end + 1;
+            if (line.find(needle) != std::string::npos) {
+                return line;
+            }
+        }
+        if (err_fd_ < 0) {
+            throw std::runtime_error("stderr closed before a line with '" + needle +
+                                     "'; stderr was: " + err_);
+        }
+        pollfd entry{err_fd_, POLLIN, 0};
+        const int ready = ::poll(&entry, 1, remaining_ms(deadline));
+        if (ready == 0) {
+            throw std::runtime_error("timed out waiting for a line with '" + needle +
+                                     "'; stderr was: " + err_);
+        }
+        if (ready > 0) {
+            drain(err_fd_, err_);
+        }
+    }
+}
+
+std::uint16_t Process::wait_listening(std::chrono::milliseconds timeout) {
+    const std::string line = wait_for_line("[+] Listening on ", timeout);
+    const std::size_t open = line.rfind(" (");
+    const std::size_t colon = line.rfind(':', open);
+    return static_cast<std::uint16_t>(std::stoul(line.substr(colon + 1, open - colon - 1)));
+}
+
+void Process::close_stdin() { close_fd(in_); }
+
+void Process::close_stderr() { close_fd(err_fd_); }
+
+void Process::signal(int number) const {
+    if (pid_ > 0) {
+        ::kill(pid_, number);
+    }
+}
+
+Process::Result Process::finish(const std::string& input, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::size_t written = 0;
+    if (input.empty()) {
+        close_fd(in_);
+    }
+    while (out_fd_ >= 0 || err_fd_ >= 0 || in_ >= 0) {
+        std::array<pollfd, 3> fds{{{in_, POLLOUT, 0}, {out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}}};
+        const int ready = ::poll(fds.data(), fds.size(), remaining_ms(deadline));
+        if (ready == 0) {
+            ::kill(pid_, SIGKILL);
+            throw std::runtime_error("process did not finish in time; stderr was: " + err_);
+        }
+        if (ready < 0) {
+            continue;
+        }
+        if (fds[0].revents != 0) {
+            const ssize_t n = ::write(in_, input.data() + written, input.size() - written);
+            if (n > 0) {
+                written += static_cast<std::size_t>(n);
+            }
+            if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) {
+                close_fd(in_);
+            }
+        }
+        if (fds[1].revents != 0) {
+            drain(out_fd_, out_);
+        }
+        if (fds[2].revents != 0) {
+            drain(err_fd_, err_);
+        }
+    }
+    // Output closed: the child is exiting. Wait for it with a pidfd, bounded by the deadline;
+    // where pidfds are missing, the CTest TIMEOUT bounds the blocking waitpid instead.
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd >= 0) {
+        pollfd exited{pidfd, POLLIN, 0};
+        const int ready = ::poll(&exited, 1, remaining_ms(deadline));
+        ::close(pidfd);
+        if (ready == 0) {
+            ::kill(pid_, SIGKILL);
+            throw std::runtime_error("process closed its output but did not exit in time");
+        }
+    }
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    Result result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.out = std::move(out_);
+    result.err = std::move(err_);
+    return result;
+}
+
+Process::Result run(const std::vector<std::string>& argv, const std::string& input,
+                    std::chrono::milliseconds timeout) {
+    Process process(argv);
+    return process.finish(input, timeout);
+}
+
+Server::Server(const std::vector<std::string>& extra, const std::string& host)
+    : process([&] {
+          std::vector<std::string> argv{server_path(), "-H", host, "-p", "0"};
+          argv.insert(argv.end(), extra.begin(), extra.end());
+          return Process(argv);
+      }()),
+      port(process.wait_listening()) {}
+
+std::size_t open_descriptors(pid_t pid) {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+        ++count;
+    }
+    return count;
+}
+
+std::string random_bytes(std::size_t count, std::uint32_t seed) {
+    std::mt19937 generator(seed);
+    std::string bytes(count, '\0');
+    for (char& byte : bytes) {
+        byte = static_cast<char>(generator() & 0xff);
+    }
+    return bytes;
+}
+
+} // namespace echo::test

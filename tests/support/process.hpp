@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace echo::test {
+
+using namespace std::chrono_literals;
+
+// Paths of the programs under test, set by CMake.
+std::string server_path();
+std::string client_path();
+
+// A child process with its standard input, output and error on pipes. The destructor kills and
+// reaps it if it is still running, so a failing test never leaves a process behind.
+class Process {
+  public:
+    struct Result {
+        int exit_code = -1; // 128 + signal number when killed by a signal
+        std::string out;
+        std::string err;
+    };
+
+    explicit Process(const std::vector<std::string>& argv);
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+    Process(Process&& other) noexcept;
+    Process& operator=(Process&&) = delete;
+    ~Process();
+
+    [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+
+    // Reads standard error until a line containing `needle` arrives (returned whole), or throws
+    // after `timeout`. Lines read so far are kept in err().
+    std::string wait_for_line(const std::string& needle, std::chrono::milliseconds timeout = 10s);
+
+    // "[+] Listening on ADDR:PORT (...)": waits for the line and returns PORT.
+    std::uint16_t wait_listening(std::chrono::milliseconds timeout = 10s);
+
+    void close_stdin();
+    void close_stderr(); // our end of the child's stderr pipe: later writes there fail with EPIPE
+    void signal(int number) const;
+
+    // Writes `input` to standard input (then closes it), collects all output and waits for the
+    // exit; kills the child and throws after `timeout`.
+    Result finish(const std::string& input = "", std::chrono::milliseconds timeout = 30s);
+
+    [[nodiscard]] const std::string& err() const noexcept { return err_; }
+
+  private:
+    pid_t pid_ = -1;
+    int in_ = -1;
+    int out_fd_ = -1;
+    int err_fd_ = -1;
+    std::string out_;
+    std::string err_;
+    std::size_t err_scanned_ = 0;
+};
+
+// Runs a program to completion with `input` on its standard input.
+Process::Result run(const std::vector<std::string>& argv, const std::string& input = "",
+                    std::chrono::milliseconds timeout = 30s);
+
+// An echo-server on 127.0.0.1 (or `host`), port 0, started with `extra` options; ready when
+// constructed.
+struct Server {
+    explicit Server(const std::vector<std::string>& extra = {}, const std::string& host = "127.0.0.1");
+    Process process;
+    std::uint16_t port;
+    [[nodiscard]] std::string port_text() const { return std::to_string(port); }
+};
+
+// How many descriptors a process has open, from /proc/PID/fd.
+std::size_t open_descriptors(pid_t pid);
+
+// Deterministic pseudo-random bytes.
+std::string random_bytes(std::size_t count, std::uint32_t seed = 1);
+
+} // namespace echo::test
