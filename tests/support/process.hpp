@@ -16,8 +16,15 @@ using namespace std::chrono_literals;
 std::string server_path();
 std::string client_path();
 
-// A child process with its standard input, output and error on pipes. The destructor kills and
-// reaps it if it is still running, so a failing test never leaves a process behind.
+// `timeout`, longer when the programs run under ECHO_TEST_WRAPPER (valgrind is slow).
+std::chrono::milliseconds patience(std::chrono::milliseconds timeout);
+
+// A child process with its standard input, output and error on pipes. When ECHO_TEST_WRAPPER is
+// set (e.g. "valgrind --error-exitcode=99 ..."), the programs under test run under it.
+// An exit code that only a checking tool gives (86 from a sanitizer, 99 from valgrind) fails the
+// test: finish() throws, and the destructor fails the test case. The destructor stops a child
+// that is still running (SIGTERM, then SIGKILL) and reaps it, so a failing test never leaves a
+// process behind.
 class Process {
   public:
     struct Result {
@@ -53,6 +60,8 @@ class Process {
     [[nodiscard]] const std::string& err() const noexcept { return err_; }
 
   private:
+    Result collect(const std::string& input, std::chrono::milliseconds timeout);
+
     pid_t pid_ = -1;
     int in_ = -1;
     int out_fd_ = -1;
