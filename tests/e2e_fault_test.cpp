@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+// Misbehaving peers and hostile conditions against the real binaries: none may crash the
+// programs, hang them, make them spin or end them by a signal.
+#include "catch.hpp"
+#include "process.hpp"
+
+#include "echo/address.hpp"
+#include "echo/io.hpp"
+#include "echo/net.hpp"
+#include "echo/resolve.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <string>
+#include <system_error>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace echo::test;
+
+namespace {
+
+echo::Socket connect_raw(std::uint16_t port) {
+    const auto addresses = echo::resolve("127.0.0.1", port, echo::Family::ipv4, SOCK_STREAM, false);
+    echo::Socket socket = echo::connect_any(addresses, SOCK_STREAM, 10s);
+    echo::set_nonblocking(socket.fd(), false);
+    return socket;
+}
+
+// Reads until end of stream or a reset; what arrived before either.
+std::string read_until_closed(int fd) {
+    std::string all;
+    std::array<char, 65536> chunk{};
+    for (;;) {
+        REQUIRE(echo::wait_for(fd, POLLIN, 20s));
+        const ssize_t n = ::recv(fd, chunk.data(), chunk.size(), 0);
+        if (n <= 0) {
+            return all;
+        }
+        all.append(chunk.data(), static_cast<std::size_t>(n));
+    }
+}
+
+// Makes close() send a reset instead of a FIN.
+void reset_on_close(int fd) {
+    const linger abort_on_close{1, 0};
+    REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close)) == 0);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+// User plus system CPU time of a process so far, in clock ticks (/proc/PID/stat fields 14, 15).
+long cpu_ticks(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2)); // the name may hold spaces
+    std::string skipped;
+    for (int field = 3; field <= 13; ++field) {
+        fields >> skipped;
+    }
+    long user = 0;
+    long system = 0;
+    fields >> user >> system;
+    REQUIRE(fields);
+    return user + system;
+}
+
+// The descriptor number a process's next open would get.
+int lowest_free_descriptor(pid_t pid) {
+    std::vector<int> open;
+    for (const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+        open.push_back(std::stoi(entry.path().filename().string()));
+    }
+    int lowest = 0;
+    while (std::find(open.begin(), open.end(), lowest) != open.end()) {
+        ++lowest;
+    }
+    return lowest;
+}
+
+// The way a peer that went away shows in the server's error line.
+bool names_a_vanished_peer(const std::string& err) {
+    return contains(err, "Connection reset by peer") || contains(err, "Broken pipe");
+}
+
+} // namespace
+
+TEST_CASE("A peer that resets while the server writes its echo ends it with exit 1 and no signal",
+          "[fault]") {
+    for (int round = 1; round <= 3; ++round) {
+        CAPTURE(round);
+        Server server;
+        {
+            echo::Socket peer = connect_raw(server.port);
+            echo::set_nonblocking(peer.fd(), true);
+            // Send without reading until the server stops taking bytes: its echo is backed up
+            // and it is waiting to write more of it to us.
+            const std::string chunk = random_bytes(64 * 1024, static_cast<std::uint32_t>(round));
+            std::size_t sent = 0;
+            for (;;) {
+                const echo::IoResult r =
+                    echo::write_some(peer.fd(), std::as_bytes(std::span(chunk)));
+                REQUIRE(r.status != echo::IoStatus::error);
+                if (r.status == echo::IoStatus::would_block) {
+                    break;
+                }
+                sent += r.bytes;
+            }
+            CAPTURE(sent);
+            REQUIRE(echo::wait_for(peer.fd(), POLLIN, 10s)); // its echo has started
+            reset_on_close(peer.fd());
+        }
+        const auto done = server.process.finish("", 10s);
+        CHECK(done.exit_code == 1);
+        CHECK(done.err.find("echo-server: ") != std::string::npos);
+        CHECK(names_a_vanished_peer(done.err));
+        CHECK(contains(done.err, "bytes echoed)"));
+    }
+}
+
+TEST_CASE("A peer that closes without reading its echo is an error value and never SIGPIPE",
+          "[fault]") {
+    // Whether the server sees a reset (unread echo at close) or EPIPE (echo written after the
+    // peer's reset) depends on timing; either way it must end with a line and a code, not a
+    // signal. A peer closed before any echo came may also be served to the end (exit 0).
+    for (const std::size_t size : {1UL, 1000UL, 65536UL, 300UL * 1024}) {
+        CAPTURE(size);
+        Server server;
+        {
+            echo::Socket peer = connect_raw(server.port);
+            echo::set_nonblocking(peer.fd(), true);
+            const std::string data = random_bytes(size, 9);
+            const echo::IoResult r = echo::write_some(peer.fd(), std::as_bytes(std::span(data)));
+            REQUIRE(r.status != echo::IoStatus::error);
+        } // closed at once: no read, no linger
+        const auto done = server.process.finish("", 10s);
+        CAPTURE(done.err);
+        CHECK((done.exit_code == 0 || done.exit_code == 1));
+        if (done.exit_code == 1) {
+            CHECK(names_a_vanished_peer(done.err));
+        }
+        CHECK(contains(done.err, "bytes echoed)"));
+    }
+}
+
+TEST_CASE("echo-client - against a server that stops reading and closes exits 1 with one line",
+          "[fault]") {
+    echo::Socket listener = echo::bind_to(
+        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(), SOCK_STREAM);
+    const std::string port = std::to_string(echo::local_address(listener.fd()).port());
+    // The rude server: takes a little of the stream, then closes with the rest unread.
+    auto rude = std::async(std::launch::async, [&listener] {
+        if (!echo::wait_for(listener.fd(), POLLIN, 20s)) {
+            return std::string("no client");
+        }
+        auto accepted = echo::accept_peer(listener.fd());
+        if (!accepted) {
+            return std::string("no client");
+        }
+        echo::set_nonblocking(accepted->socket.fd(), false);
+        std::array<char, 4096> some{};
+        if (::recv(accepted->socket.fd(), some.data(), some.size(), 0) <= 0) {
+            return std::string("nothing read");
+        }
+        return std::string();
+    });
+    const std::string data = random_bytes(8 * 1024 * 1024, 5);
+    const auto reply = run({client_path(), "-H", "127.0.0.1", "-p", port, "-"}, data, 60s);
+    CHECK(rude.get().empty());
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.err.rfind("[+] Connected to ", 0) == 0);
+    CHECK(count_of(reply.err, "echo-client: ") == 1);
+    CHECK((names_a_vanished_peer(reply.err) || contains(reply.err, "closed the connection")));
+    CHECK(reply.out.size() < data.size());
+}
+
+TEST_CASE("A peer that connects and sends nothing: the server waits without spinning and "
+          "SIGTERM ends it with exit 0",
+          "[fault]") {
+    Server server;
+    echo::Socket peer = connect_raw(server.port);
+    server.process.wait_for_line("Client connected");
+
+    const long before = cpu_ticks(server.process.pid());
+    CHECK_FALSE(echo::wait_for(peer.fd(), POLLIN, 1s)); // nothing comes unasked
+    const long used = cpu_ticks(server.process.pid()) - before;
+    // Not a timing threshold: an idle server burns no CPU at all, however busy the machine;
+    // one that spins burns the whole second it is given.
+    CHECK(used < ::sysconf(_SC_CLK_TCK) / 2);
+
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 5s);
+    CHECK(done.exit_code == 0);
+    CHECK(contains(done.err, "[+] Stopped by signal; client 127.0.0.1:"));
+    CHECK(contains(done.err, "dropped (0 bytes echoed)"));
+    CHECK(read_until_closed(peer.fd()).empty());
+}
+
+TEST_CASE("A peer that sends one byte at a time gets every byte back in order", "[fault]") {
+    Server server;
+    echo::Socket peer = connect_raw(server.port);
+    const int on = 1;
+    REQUIRE(::setsockopt(peer.fd(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == 0);
+    const std::string data = random_bytes(1000, 11);
+
+    SECTION("each byte's echo awaited before the next") {
+        for (const char byte : data) {
+            REQUIRE(::send(peer.fd(), &byte, 1, 0) == 1);
+            char back = 0;
+            REQUIRE(echo::wait_for(peer.fd(), POLLIN, 10s));
+            REQUIRE(::recv(peer.fd(), &back, 1, 0) == 1);
+            REQUIRE(back == byte);
+        }
+        REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
+        CHECK(read_until_closed(peer.fd()).empty());
+    }
+    SECTION("a burst of one-byte sends") {
+        for (const char byte : data) {
+            REQUIRE(::send(peer.fd(), &byte, 1, 0) == 1);
+        }
+        REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
+        CHECK(read_until_closed(peer.fd()) == data);
+    }
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(contains(done.err, "disconnected (1000 bytes echoed)"));
+}
+
+TEST_CASE("1000 connect-and-close in a loop: the one-peer server serves the first and refuses "
+          "the rest",
+          "[fault]") {
+    Server server;
+    int connected = 0;
+    int refused = 0;
+    for (int i = 0; i < 1000; ++i) {
+        try {
+            const echo::Socket peer = connect_raw(server.port);
+            ++connected;
+        } catch (const std::system_error& error) {
+            // Refused once the server closed its listener; a connection caught in the closing
+            // backlog is reset.
+            const int code = error.code().value();
+            CHECK((code == ECONNREFUSED || code == ECONNRESET));
+            ++refused;
+        }
+    }
+    CAPTURE(connected, refused);
+    CHECK(connected >= 1);
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(count_of(done.err, "Client connected") == 1);
+    CHECK(contains(done.err, "disconnected (0 bytes echoed)"));
+}
+
+TEST_CASE("SIGTERM during a large transfer stops the server promptly with exit 0", "[fault]") {
+    Server server;
+    echo::Socket peer = connect_raw(server.port);
+    echo::set_nonblocking(peer.fd(), true);
+    const std::string chunk = random_bytes(256 * 1024, 13);
+    std::array<char, 65536> buffer{};
+    std::uint64_t sent = 0;
+    std::uint64_t received = 0;
+    bool signalled = false;
+    bool closed = false;
+    // Keep streaming both ways until the server closes the connection: it must do so after the
+    // signal even though this peer never stops sending.
+    const auto deadline = std::chrono::steady_clock::now() + patience(60s);
+    while (!closed) {
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        if (!signalled && received >= 4 * 1024 * 1024) {
+            server.process.signal(SIGTERM);
+            signalled = true;
+        }
+        pollfd entry{peer.fd(), POLLIN | POLLOUT, 0};
+        REQUIRE(::poll(&entry, 1, 10000) == 1);
+        if ((entry.revents & POLLOUT) != 0) {
+            const ssize_t n = ::send(peer.fd(), chunk.data(), chunk.size(), MSG_NOSIGNAL);
+            if (n > 0) {
+                sent += static_cast<std::uint64_t>(n);
+            } else if (n < 0 && errno != EAGAIN) {
+                REQUIRE(signalled); // EPIPE or a reset: the server went away after the signal
+                closed = true;
+            }
+        }
+        if ((entry.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+            const ssize_t n = ::recv(peer.fd(), buffer.data(), buffer.size(), 0);
+            if (n > 0) {
+                received += static_cast<std::uint64_t>(n);
+            } else if (n == 0 || errno != EAGAIN) {
+                REQUIRE(signalled);
+                closed = true;
+            }
+        }
+    }
+    CAPTURE(sent, received);
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(contains(done.err, "[+] Stopped by signal; client 127.0.0.1:"));
+    CHECK_FALSE(contains(done.err, "echo-server: "));
+}
+
+TEST_CASE("Out of descriptors (RLIMIT_NOFILE) at startup or for the peer: one error line and "
+          "exit 1",
+          "[fault]") {
+    // The descriptor number the server's peer would get, measured on an unlimited server.
+    int peer_fd = 0;
+    {
+        Server measure;
+        peer_fd = lowest_free_descriptor(measure.process.pid());
+    }
+    const auto limited = [](int limit) {
+        return std::vector<std::string>{"prlimit", "--nofile=" + std::to_string(limit),
+                                        "--",      server_path(),
+                                        "-H",      "127.0.0.1",
+                                        "-p",      "0"};
+    };
+
+    SECTION("no descriptor for the listening socket") {
+        const auto done = run(limited(peer_fd - 1), "", 10s);
+        CHECK(done.exit_code == 1);
+        CHECK(done.err == "echo-server: socket: Too many open files\n");
+    }
+    SECTION("no descriptor for the peer") {
+        Process server(limited(peer_fd));
+        const std::uint16_t port = server.wait_listening();
+        const echo::Socket peer = connect_raw(port);
+        const auto done = server.finish("", 10s);
+        CHECK(done.exit_code == 1);
+        CHECK(contains(done.err, "echo-server: accept: Too many open files\n"));
+    }
+}
