@@ -13,6 +13,7 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -337,7 +338,14 @@ TEST_CASE("Out of descriptors (RLIMIT_NOFILE) at startup or for the peer: one er
     };
 
     SECTION("no descriptor for the listening socket") {
-        const auto done = run(limited(peer_fd - 1), "", 10s);
+        std::vector<std::string> argv = limited(peer_fd - 1);
+        // LeakSanitizer needs a free descriptor at exit to scan, and this server has none left
+        // by design: under the sanitizers (ASAN_OPTIONS set), skip its leak check here only.
+        if (const char* asan = std::getenv("ASAN_OPTIONS"); asan != nullptr) {
+            argv.insert(argv.begin(),
+                        {"env", std::string("ASAN_OPTIONS=") + asan + ":detect_leaks=0"});
+        }
+        const auto done = run(argv, "", 10s);
         CHECK(done.exit_code == 1);
         CHECK(done.err == "echo-server: socket: Too many open files\n");
     }
