@@ -17,6 +17,7 @@ namespace {
 // Waits for the first peer on any listener; nullopt when a stop was requested.
 std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
     std::vector<pollfd> fds;
+    fds.reserve(listeners.size() + 1);
     for (const Listener& listener : listeners) {
         fds.push_back({listener.socket.fd(), POLLIN, 0});
     }

@@ -347,7 +347,10 @@ TEST_CASE("Out of descriptors (RLIMIT_NOFILE) at startup or for the peer: one er
         }
         const auto done = run(argv, "", 10s);
         CHECK(done.exit_code == 1);
-        CHECK(done.err == "echo-server: socket: Too many open files\n");
+        // The first line is the program's; a coverage build adds gcov's complaint that it, too,
+        // found no descriptor to write its counts with.
+        CHECK(done.err.rfind("echo-server: socket: Too many open files\n", 0) == 0);
+        CHECK(count_of(done.err, "echo-server: ") == 1);
     }
     SECTION("no descriptor for the peer") {
         Process server(limited(peer_fd));

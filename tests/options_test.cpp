@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-using namespace std::chrono_literals;
 using echo::UsageError;
 
 namespace {
@@ -20,7 +19,7 @@ struct Args {
         }
         pointers.push_back(nullptr);
     }
-    int argc() const { return static_cast<int>(strings.size()); }
+    [[nodiscard]] int argc() const { return static_cast<int>(strings.size()); }
     char** argv() { return pointers.data(); }
     std::vector<std::string> strings;
     std::vector<char*> pointers;
@@ -104,7 +103,7 @@ TEST_CASE("Client defaults are the tutorial's", "[options]") {
     CHECK(options.port == 1234);
     CHECK(options.message == "Hola, servidor!");
     CHECK_FALSE(options.stream);
-    CHECK(options.timeout == 10s);
+    CHECK(options.timeout == std::chrono::seconds(10));
 }
 
 TEST_CASE("Client words, stream and timeout", "[options]") {
@@ -113,9 +112,9 @@ TEST_CASE("Client words, stream and timeout", "[options]") {
     CHECK(client({"--", "-x"}).message == "-x");
     CHECK(client({""}).message.empty());
     CHECK(client({"-"}).stream);
-    CHECK(client({"-t", "0.5"}).timeout == 500ms);
-    CHECK(client({"--timeout=2"}).timeout == 2s);
-    CHECK(client({"-t", "0.0001"}).timeout == 1ms);
+    CHECK(client({"-t", "0.5"}).timeout == std::chrono::milliseconds(500));
+    CHECK(client({"--timeout=2"}).timeout == std::chrono::seconds(2));
+    CHECK(client({"-t", "0.0001"}).timeout == std::chrono::milliseconds(1));
 }
 
 TEST_CASE("Client usage errors", "[options]") {

@@ -24,9 +24,9 @@ class Socket final {
 
     // Gives up ownership without closing.
     [[nodiscard]] int release() noexcept {
-        const int fd = fd_;
+        const int owned = fd_;
         fd_ = -1;
-        return fd;
+        return owned;
     }
 
     // Closes the current descriptor (if any) and adopts `fd`.

@@ -5,7 +5,8 @@
 
 #include "echo/client_options.hpp"
 
-using namespace std::chrono_literals;
+using std::chrono::hours;
+using std::chrono::milliseconds;
 using namespace std::string_view_literals;
 
 namespace {
@@ -30,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     echo::fuzz::require_sane(first);
     if (first.ok) {
         const ClientOptions& options = first.options;
-        if (options.port == 0 || options.timeout < 1ms || options.timeout > 24h ||
+        if (options.port == 0 || options.timeout < milliseconds(1) || options.timeout > hours(24) ||
             (options.stream && options.message != echo::greeting)) {
             std::abort();
         }
@@ -39,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A known command line in between must parse as always, whatever the fuzz input left behind.
     const Parsed known = parse("-t\0"
                                "0.25\0hello\0--port=9\0world"sv);
-    if (!known.ok || known.options.timeout != 250ms || known.options.port != 9 ||
+    if (!known.ok || known.options.timeout != milliseconds(250) || known.options.port != 9 ||
         known.options.message != "hello world" || known.options.stream) {
         std::abort();
     }

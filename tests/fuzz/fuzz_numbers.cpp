@@ -11,8 +11,6 @@
 #include <limits>
 #include <string>
 
-using namespace std::chrono_literals;
-
 namespace {
 
 bool only(std::string_view text, std::string_view allowed) {
@@ -45,7 +43,8 @@ void check_seconds(std::string_view text) {
     try {
         const std::chrono::milliseconds ms = echo::parse_seconds(text, "--timeout");
         const double seconds = std::strtod(std::string(text).c_str(), nullptr);
-        if (!only(text, "0123456789.") || ms < 1ms || ms > 24h ||
+        if (!only(text, "0123456789.") || ms < std::chrono::milliseconds(1) ||
+            ms > std::chrono::hours(24) ||
             ms.count() != static_cast<long long>(std::ceil(seconds * 1000))) {
             std::abort();
         }

@@ -24,8 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace echo::test {
 
 namespace {
@@ -81,6 +79,18 @@ bool tool_reported(int exit_code) {
     return exit_code == 86 || exit_code == 99;
 }
 
+// Writes what `fd` takes of `input` from `written` on; closes `fd` when all is written or the
+// child stopped reading.
+void feed(int& fd, const std::string& input, std::size_t& written) {
+    const ssize_t n = ::write(fd, input.data() + written, input.size() - written);
+    if (n > 0) {
+        written += static_cast<std::size_t>(n);
+    }
+    if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) {
+        close_fd(fd);
+    }
+}
+
 int remaining_ms(std::chrono::steady_clock::time_point deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -104,18 +114,18 @@ Process::Process(const std::vector<std::string>& command) {
         const std::vector<std::string> words = wrapper();
         argv.insert(argv.begin(), words.begin(), words.end());
     }
-    int in[2];
-    int out[2];
-    int err[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
-        ::pipe2(err, O_CLOEXEC) != 0) {
+    int in_pipe[2];
+    int out_pipe[2];
+    int err_pipe[2];
+    if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
+        ::pipe2(err_pipe, O_CLOEXEC) != 0) {
         fail("pipe2");
     }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     sigset_t defaults;
@@ -128,6 +138,7 @@ Process::Process(const std::vector<std::string>& command) {
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& arg : argv) {
         args.push_back(const_cast<char*>(arg.c_str()));
     }
@@ -135,12 +146,12 @@ Process::Process(const std::vector<std::string>& command) {
     const int status = ::posix_spawnp(&pid_, args[0], &actions, &attributes, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
-    ::close(in[0]);
-    ::close(out[1]);
-    ::close(err[1]);
-    in_ = in[1];
-    out_fd_ = out[0];
-    err_fd_ = err[0];
+    ::close(in_pipe[0]);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    in_ = in_pipe[1];
+    out_fd_ = out_pipe[0];
+    err_fd_ = err_pipe[0];
     if (status != 0) {
         errno = status;
         pid_ = -1;
@@ -253,13 +264,7 @@ Process::Result Process::collect(const std::string& input, std::chrono::millisec
             continue;
         }
         if (fds[0].revents != 0) {
-            const ssize_t n = ::write(in_, input.data() + written, input.size() - written);
-            if (n > 0) {
-                written += static_cast<std::size_t>(n);
-            }
-            if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) {
-                close_fd(in_);
-            }
+            feed(in_, input, written);
         }
         if (fds[1].revents != 0) {
             drain(out_fd_, out_);

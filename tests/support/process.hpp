@@ -33,7 +33,7 @@ class Process {
         std::string err;
     };
 
-    explicit Process(const std::vector<std::string>& argv);
+    explicit Process(const std::vector<std::string>& command);
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
     Process(Process&& other) noexcept;
