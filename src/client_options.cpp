@@ -1,9 +1,31 @@
 // SPDX-License-Identifier: MIT
 #include "echo/client_options.hpp"
 
+#include "echo/datagram.hpp"
+
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
 
 namespace echo {
+
+namespace {
+
+constexpr int retries_option = 0x100; // long only: --retries
+
+bool is_ipv6_literal(const std::string& host) {
+    in6_addr address{};
+    return ::inet_pton(AF_INET6, host.c_str(), &address) == 1;
+}
+
+} // namespace
+
+std::size_t udp_payload_limit(const ClientOptions& options) {
+    if (options.family == Family::ipv6 || is_ipv6_literal(options.host)) {
+        return max_udp_payload_ipv6;
+    }
+    return max_udp_payload_ipv4;
+}
 
 std::string client_usage() {
     return "Usage: echo-client [OPTION]... [WORD...]\n"
@@ -11,15 +33,21 @@ std::string client_usage() {
            "Send a message to an echo server and print its echo.\n"
            "Without words the message is 'Hola, servidor!'; with words, the words joined by\n"
            "single spaces; with '-', standard input is streamed and the echo written to\n"
-           "standard output.\n"
+           "standard output. With --udp the message is one datagram, and with '-' each line\n"
+           "of standard input (newline included) is one datagram, its echo awaited in turn.\n"
            "\n"
            "  -H, --host HOST     server name or address (default localhost; every address\n"
            "                      of the name is tried in turn)\n"
            "  -p, --port PORT     server port (default 1234)\n"
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
-           "  -t, --timeout SEC   seconds to wait for the connection and for each part of\n"
-           "                      the echo of a message (default 10; fractions allowed)\n"
+           "  -u, --udp           UDP: send datagrams of at most 65507 bytes (65527 over\n"
+           "                      IPv6: with -6 or an IPv6 address) and await each echo\n"
+           "  -t, --timeout SEC   TCP: seconds to wait for the connection and for each part\n"
+           "                      of the echo of a message (default 10); UDP: seconds to wait\n"
+           "                      for an echo before sending again (default 1); fractions allowed\n"
+           "      --retries N     UDP: send an unanswered datagram again up to N times\n"
+           "                      (default 2, at most 100)\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
@@ -31,27 +59,38 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
     static const option long_options[] = {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
+        {"udp", no_argument, nullptr, 'u'},
         {"timeout", required_argument, nullptr, 't'},
+        {"retries", required_argument, nullptr, retries_option},
         {"quiet", no_argument, nullptr, 'q'},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
         {nullptr, 0, nullptr, 0},
     };
     ClientOptions options;
+    bool timeout_given = false;
+    bool retries_given = false;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46t:qhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46ut:qhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
         if (option == ':') {
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
         }
-        if (option == 't') {
+        if (option == 'u') {
+            options.udp = true;
+        } else if (option == 't') {
             options.timeout = parse_seconds(optarg, "--timeout");
+            timeout_given = true;
+        } else if (option == retries_option) {
+            options.retries =
+                static_cast<unsigned>(parse_count(optarg, "--retries", 0, max_retries));
+            retries_given = true;
         } else if (!apply_common_option(option, optarg, false, options)) {
-            throw UsageError("unknown option " + rejected_option(argc, argv, false));
+            throw UsageError(rejection(argc, argv, long_options));
         }
     }
 
@@ -69,6 +108,21 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
             }
             options.message += argv[i];
         }
+    }
+
+    if (!timeout_given) {
+        options.timeout = options.udp ? udp_default_timeout : tcp_default_timeout;
+    }
+    if (retries_given && !options.udp) {
+        throw UsageError("--retries applies to UDP only (add --udp); TCP retransmits by itself");
+    }
+    if (options.udp && !options.stream && options.message.size() > udp_payload_limit(options)) {
+        throw UsageError("a message of " + std::to_string(options.message.size()) +
+                         " bytes does not fit in one UDP datagram (at most " +
+                         std::to_string(udp_payload_limit(options)) + " bytes" +
+                         (udp_payload_limit(options) == max_udp_payload_ipv4
+                              ? "; 65527 over IPv6, with -6)"
+                              : " over IPv6)"));
     }
     return options;
 }

@@ -7,13 +7,17 @@ namespace echo {
 
 std::string server_usage() {
     return "Usage: echo-server [OPTION]...\n"
-           "Echo every byte a TCP peer sends back to it, until it closes.\n"
+           "Echo every byte a TCP peer sends back to it, until it closes. With --udp, echo\n"
+           "every datagram back to whoever sent it, for any number of senders, until stopped.\n"
            "\n"
            "  -H, --host HOST     address or name to listen on (default localhost;\n"
            "                      every address of the name is served)\n"
            "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
+           "  -u, --udp           UDP: answer each datagram with the same datagram; runs until\n"
+           "                      SIGINT or SIGTERM; never answers source ports 0, 7, 13, 19, 37\n"
+           "                      or its own address (echo loops)\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
@@ -23,23 +27,29 @@ std::string server_usage() {
 
 ServerOptions parse_server_options(int argc, char* argv[]) {
     static const option long_options[] = {
-        {"host", required_argument, nullptr, 'H'}, {"port", required_argument, nullptr, 'p'},
-        {"quiet", no_argument, nullptr, 'q'},      {"help", no_argument, nullptr, 'h'},
-        {"version", no_argument, nullptr, 'V'},    {nullptr, 0, nullptr, 0},
+        {"host", required_argument, nullptr, 'H'},
+        {"port", required_argument, nullptr, 'p'},
+        {"udp", no_argument, nullptr, 'u'},
+        {"quiet", no_argument, nullptr, 'q'},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, 'V'},
+        {nullptr, 0, nullptr, 0},
     };
     ServerOptions options;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46qhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46uqhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
         if (option == ':') {
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
         }
-        if (!apply_common_option(option, optarg, true, options)) {
-            throw UsageError("unknown option " + rejected_option(argc, argv, false));
+        if (option == 'u') {
+            options.udp = true;
+        } else if (!apply_common_option(option, optarg, true, options)) {
+            throw UsageError(rejection(argc, argv, long_options));
         }
     }
     if (optind < argc) {
