@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <system_error>
 
 #include <poll.h>
@@ -39,7 +40,7 @@ class Exchange final {
             }
             send(datagram);
             if (const auto reply = await(datagram)) {
-                previous_.assign(datagram.begin(), datagram.end());
+                previous_.emplace(datagram.begin(), datagram.end());
                 return *reply;
             }
         }
@@ -90,7 +91,7 @@ class Exchange final {
             if (got.size == datagram.size() && same(reply, datagram)) {
                 return reply;
             }
-            if (got.size == previous_.size() && same(reply, previous_)) {
+            if (previous_ && got.size == previous_->size() && same(reply, *previous_)) {
                 continue; // a late or duplicated echo of the datagram before
             }
             mismatch(datagram, reply, got.size);
@@ -116,7 +117,7 @@ class Exchange final {
     unsigned tries_;
     const Status& status_;
     std::vector<std::byte> reply_;
-    std::vector<std::byte> previous_;
+    std::optional<std::vector<std::byte>> previous_; // the datagram echoed before this one
 };
 
 void write_output(std::span<const std::byte> data) {
@@ -167,8 +168,8 @@ int stream_udp_lines(const ClientOptions& options, Socket socket, const Address&
             throw std::system_error(r.error, std::generic_category(), "read standard input");
         }
     }
-    status.line("Sent " + std::to_string(datagrams) + " datagrams (" + std::to_string(bytes) +
-                " bytes), every one echoed");
+    status.line("Sent " + counted(datagrams, "datagram") + " (" + counted(bytes, "byte") +
+                "), every one echoed");
     return exit_ok;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/net.hpp"
 
+#include "echo/datagram.hpp"
 #include "echo/io.hpp"
 
 #include <cerrno>
@@ -43,6 +44,10 @@ Socket bind_to(const Address& address, int socktype) {
     }
     if (socktype == SOCK_STREAM && ::listen(socket.fd(), SOMAXCONN) != 0) {
         fail(errno, "listen " + address.to_string());
+    }
+    if (socktype == SOCK_DGRAM) {
+        // Before anyone can learn our port: a datagram that came earlier would go without it.
+        enable_destination_info(socket.fd(), address.family());
     }
     return socket;
 }

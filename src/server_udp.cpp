@@ -47,7 +47,6 @@ class UdpEcho final {
         : listeners_(std::move(listeners)), status_(status), buffer_(datagram_buffer_size),
           senders_(senders_remembered) {
         for (const Listener& listener : listeners_) {
-            enable_destination_info(listener.socket.fd(), listener.address.family());
             set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
             own_.push_back(listener.address);
         }
@@ -162,8 +161,8 @@ class UdpEcho final {
     }
 
     int stopped() const {
-        std::string summary = "Stopped by signal; " + std::to_string(datagrams_) + " datagrams (" +
-                              std::to_string(bytes_) + " bytes) echoed";
+        std::string summary = "Stopped by signal; " + counted(datagrams_, "datagram") + " (" +
+                              counted(bytes_, "byte") + ") echoed";
         if (refused_ > 0) {
             summary += ", " + std::to_string(refused_) + " refused by the loop guard";
         }

@@ -29,6 +29,10 @@ void Status::error(std::string_view text) const {
     write_line(program_ + ": " + std::string(text) + "\n");
 }
 
+std::string counted(std::uint64_t count, std::string_view noun) {
+    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 std::string describe(std::string_view step, int error) {
     return std::string(step) + ": " + std::strerror(error);
 }

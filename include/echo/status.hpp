@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,9 @@ class Status final {
     std::string program_;
     bool quiet_;
 };
+
+// "1 datagram", "2 datagrams"
+std::string counted(std::uint64_t count, std::string_view noun);
 
 // "text: strerror(error)"
 std::string describe(std::string_view step, int error);
