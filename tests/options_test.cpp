@@ -218,3 +218,14 @@ TEST_CASE("Usage texts list the UDP options", "[options][udp]") {
     CHECK(echo::client_usage().find("--udp") != std::string::npos);
     CHECK(echo::client_usage().find("--retries") != std::string::npos);
 }
+
+TEST_CASE("Usage texts fit in 80 columns", "[options]") {
+    for (const std::string& usage : {echo::server_usage(), echo::client_usage()}) {
+        std::size_t start = 0;
+        for (std::size_t end = usage.find('\n'); end != std::string::npos;
+             start = end + 1, end = usage.find('\n', start)) {
+            CAPTURE(usage.substr(start, end - start));
+            CHECK(end - start <= 80);
+        }
+    }
+}
