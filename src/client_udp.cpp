@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "echo/client_modes.hpp"
+#include "echo/connection_trace.hpp"
 #include "echo/datagram.hpp"
 #include "echo/io.hpp"
 #include "echo/line_cutter.hpp"
@@ -59,6 +60,7 @@ class Exchange final {
         for (;;) {
             const IoResult sent = send_datagram(sock_, datagram);
             if (sent.status == IoStatus::ok) {
+                status_.sent(name_, datagram);
                 return;
             }
             if (sent.status == IoStatus::error) {
@@ -84,10 +86,13 @@ class Exchange final {
             if (got.io.status == IoStatus::error) {
                 refused(got.io.error);
             }
+            const auto reply = std::span<const std::byte>(reply_).first(got.io.bytes);
+            if (status_.verbose()) {
+                status_.received(got.source == server_ ? name_ : got.source.to_string(), reply);
+            }
             if (!(got.source == server_)) {
                 continue; // a stray datagram from someone else
             }
-            const auto reply = std::span<const std::byte>(reply_).first(got.io.bytes);
             if (got.size == datagram.size() && same(reply, datagram)) {
                 return reply;
             }
@@ -168,7 +173,7 @@ int stream_udp_lines(const ClientOptions& options, Socket socket, const Address&
             throw std::system_error(r.error, std::generic_category(), "read standard input");
         }
     }
-    status.line("Sent " + counted(datagrams, "datagram") + " (" + counted(bytes, "byte") +
+    status.line("Sent " + plural(datagrams, "datagram") + " (" + plural(bytes, "byte") +
                 "), every one echoed");
     return exit_ok;
 }

@@ -20,6 +20,8 @@ std::string server_usage() {
            "                      every sender, until SIGINT or SIGTERM; never answers\n"
            "                      source ports 0, 7, 13, 19, 37 or its own address\n"
            "                      (echo loops)\n"
+           "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
+           "                      hexdump, and each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
@@ -29,19 +31,16 @@ std::string server_usage() {
 
 ServerOptions parse_server_options(int argc, char* argv[]) {
     static const option long_options[] = {
-        {"host", required_argument, nullptr, 'H'},
-        {"port", required_argument, nullptr, 'p'},
-        {"udp", no_argument, nullptr, 'u'},
-        {"quiet", no_argument, nullptr, 'q'},
-        {"help", no_argument, nullptr, 'h'},
-        {"version", no_argument, nullptr, 'V'},
-        {nullptr, 0, nullptr, 0},
+        {"host", required_argument, nullptr, 'H'}, {"port", required_argument, nullptr, 'p'},
+        {"udp", no_argument, nullptr, 'u'},        {"quiet", no_argument, nullptr, 'q'},
+        {"verbose", no_argument, nullptr, 'v'},    {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, 'V'},    {nullptr, 0, nullptr, 0},
     };
     ServerOptions options;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46uqhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46uqvhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
@@ -57,6 +56,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     if (optind < argc) {
         throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
     }
+    check_common_options(options);
     return options;
 }
 

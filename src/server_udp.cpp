@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "echo/connection_trace.hpp"
 #include "echo/datagram.hpp"
 #include "echo/loop_guard.hpp"
 #include "echo/sender_memory.hpp"
@@ -112,11 +113,16 @@ class UdpEcho final {
 
     // Echoes one datagram, unless that risks a loop; false on a stop.
     bool answer(const Listener& listener, const Received& got) {
-        const std::string sender = got.source.to_string();
+        // Named only when something is said: formatting an address for every datagram costs.
+        const auto sender = [&got] { return got.source.to_string(); };
+        const auto data = std::span<const std::byte>(buffer_).first(got.io.bytes);
+        if (status_.verbose()) {
+            status_.received(sender(), data);
+        }
         if (got.size > got.io.bytes) {
             if (senders_.first(got.source, SenderMemory::cut)) {
-                status_.error("datagram of " + std::to_string(got.size) + " bytes from " + sender +
-                              " is larger than any UDP datagram; dropped");
+                status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
+                              sender() + " is larger than any UDP datagram; dropped");
             }
             return true;
         }
@@ -124,27 +130,32 @@ class UdpEcho final {
         if (const auto risk = loop_risk(got.source, own_)) {
             ++refused_;
             if (senders_.first(got.source, SenderMemory::refused)) {
-                status_.line("Ignoring datagrams from " + sender + ": " + *risk +
+                status_.line("Ignoring datagrams from " + sender() + ": " + *risk +
                              " could start an endless echo loop");
+            }
+            if (status_.verbose()) {
+                status_.event("not answering " + sender() + " (loop guard)");
             }
             return true;
         }
         if (senders_.first(got.source, SenderMemory::seen)) {
-            status_.line("First datagram from " + sender);
+            status_.line("First datagram from " + sender());
         }
-        const auto data = std::span<const std::byte>(buffer_).first(got.io.bytes);
         for (;;) {
             const IoResult sent =
                 send_datagram(listener.socket.fd(), data, got.source, got.local, got.interface);
             if (sent.status == IoStatus::ok) {
                 ++datagrams_;
                 bytes_ += sent.bytes;
+                if (status_.verbose()) {
+                    status_.sent(sender(), data);
+                }
                 return true;
             }
             if (sent.status == IoStatus::error) {
                 // One sender's trouble is its own: said once, and the server carries on.
                 if (senders_.first(got.source, SenderMemory::send_failed)) {
-                    status_.error(describe("send to " + sender, sent.error));
+                    status_.error(describe("send to " + sender(), sent.error));
                 }
                 return true;
             }
@@ -161,8 +172,8 @@ class UdpEcho final {
     }
 
     int stopped() const {
-        std::string summary = "Stopped by signal; " + counted(datagrams_, "datagram") + " (" +
-                              counted(bytes_, "byte") + ") echoed";
+        std::string summary = "Stopped by signal; " + plural(datagrams_, "datagram") + " (" +
+                              plural(bytes_, "byte") + ") echoed";
         if (refused_ > 0) {
             summary += ", " + std::to_string(refused_) + " refused by the loop guard";
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/status.hpp"
 
+#include "echo/hexdump.hpp"
 #include "echo/io.hpp"
 
 #include <cstring>
@@ -29,8 +30,24 @@ void Status::error(std::string_view text) const {
     write_line(program_ + ": " + std::string(text) + "\n");
 }
 
-std::string counted(std::uint64_t count, std::string_view noun) {
-    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+void Status::received(std::string_view peer, std::span<const std::byte> bytes) const {
+    if (verbose_) {
+        write_line("[<] " + std::to_string(bytes.size()) + " bytes from " + std::string(peer) +
+                   "\n" + hexdump(bytes));
+    }
+}
+
+void Status::sent(std::string_view peer, std::span<const std::byte> bytes) const {
+    if (verbose_) {
+        write_line("[>] " + std::to_string(bytes.size()) + " bytes to " + std::string(peer) + "\n" +
+                   hexdump(bytes));
+    }
+}
+
+void Status::event(std::string_view text) const {
+    if (verbose_) {
+        write_line("[*] " + std::string(text) + "\n");
+    }
 }
 
 std::string describe(std::string_view step, int error) {

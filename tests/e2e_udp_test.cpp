@@ -461,3 +461,21 @@ TEST_CASE("A UDP port in use is one line naming the address, exit 1", "[udp]") {
     CHECK(second.err ==
           "echo-server: bind 127.0.0.1:" + first.port_text() + ": Address already in use\n");
 }
+
+TEST_CASE("Verbose mode shows every UDP datagram with a hexdump, in both programs", "[udp]") {
+    Server server({"-u", "-v"});
+    const auto reply = run(udp_client(server.port, {"-v", "Hola"}));
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out == "Hola\n");
+    const std::string at = "127.0.0.1:" + server.port_text();
+    CHECK(reply.err.find("[>] 4 bytes to " + at + "\n00000000  48 6f 6c 61") != std::string::npos);
+    CHECK(reply.err.find("[<] 4 bytes from " + at + "\n00000000  48 6f 6c 61") !=
+          std::string::npos);
+
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(done.err.find("[<] 4 bytes from 127.0.0.1:") != std::string::npos);
+    CHECK(done.err.find("[>] 4 bytes to 127.0.0.1:") != std::string::npos);
+    CHECK(count(done.err, "48 6f 6c 61") == 2);
+}
