@@ -93,8 +93,9 @@ TEST_CASE("Server usage errors", "[options]") {
     CHECK(usage_error([] { server({"extra"}); }) == "unexpected argument 'extra'");
     for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] { server({"-p", bad}); }) ==
-              std::string("port must be a whole number in 0..65535, not '") + bad + "'");
+        CHECK(usage_error([bad] {
+                  server({"-p", bad});
+              }) == std::string("port must be a whole number in 0..65535, not '") + bad + "'");
     }
 }
 
@@ -119,8 +120,9 @@ TEST_CASE("Client words, stream and timeout", "[options]") {
 }
 
 TEST_CASE("Client usage errors", "[options]") {
-    CHECK(usage_error([] { client({"-p", "0"}); }) ==
-          "port must be a whole number in 1..65535, not '0'");
+    CHECK(usage_error([] {
+              client({"-p", "0"});
+          }) == "port must be a whole number in 1..65535, not '0'");
     CHECK(usage_error([] { client({"-t"}); }) == "option -t needs a value");
     CHECK(usage_error([] { client({"--timeout"}); }) == "option --timeout needs a value");
     for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s"}) {
@@ -138,4 +140,51 @@ TEST_CASE("Usage texts list every option", "[options]") {
         CHECK(echo::client_usage().find(option) != std::string::npos);
     }
     CHECK(echo::client_usage().find("--timeout") != std::string::npos);
+}
+
+TEST_CASE("Measuring options", "[options]") {
+    const echo::ClientOptions counted = client({"-c", "10", "-s", "1000", "--interval", "0.5"});
+    CHECK(counted.measuring());
+    CHECK(counted.count == 10);
+    CHECK(counted.size == std::size_t{1000});
+    CHECK(counted.interval == 500ms);
+    CHECK_FALSE(client({}).measuring());
+    CHECK(client({"-s", "0"}).count == 1); // -s alone measures one round
+    CHECK(client({"--json"}).count == 1);
+    CHECK(client({"--json"}).json);
+    CHECK(client({"--interval", "0"}).interval == 0ms);
+    CHECK(client({"-c", "3", "hello", "there"}).message == "hello there");
+}
+
+TEST_CASE("Measuring usage errors", "[options]") {
+    CHECK(usage_error([] {
+              client({"-c", "0"});
+          }) == "--count takes a whole number in 1..1000000000, not '0'");
+    CHECK(usage_error([] { client({"-c", "x"}); }).find("--count takes") == 0);
+    CHECK(usage_error([] {
+              client({"-s", "-1"});
+          }).find("--size takes a whole number in 0..") == 0);
+    CHECK(usage_error([] { client({"-s", "67108865"}); }).find("--size takes") == 0);
+    CHECK(usage_error([] {
+              client({"--interval", "-1"});
+          }).find("--interval takes seconds from 0") == 0);
+    CHECK(usage_error([] { client({"--interval"}); }) == "option --interval needs a value");
+    CHECK(usage_error([] { client({"-c", "2", "-"}); }).find("measuring") == 0);
+    CHECK(usage_error([] { client({"-s", "9", "word"}); }).find("-s (a pattern payload)") == 0);
+}
+
+TEST_CASE("Interactive and verbose options", "[options]") {
+    CHECK(client({"-i"}).interactive);
+    CHECK(client({"--interactive"}).interactive);
+    CHECK(client({"-v"}).verbose);
+    CHECK(server({"--verbose"}).verbose);
+    CHECK(usage_error([] { client({"-i", "word"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] { client({"-i", "-"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] { client({"-i", "-c", "3"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] {
+              client({"-q", "-v"});
+          }) == "-q (quiet) and -v (verbose) exclude each other");
+    CHECK(usage_error([] {
+              server({"-v", "-q"});
+          }) == "-q (quiet) and -v (verbose) exclude each other");
 }
