@@ -89,6 +89,7 @@ TEST_CASE("Completing - offers exactly the options --help lists", "[install]") {
         REQUIRE(listed.count("-H") == 1);
         for (const std::string& library : libraries()) {
             CAPTURE(program, library);
+            INFO("the options list in completions/" << program << " must match --help");
             CHECK(complete(library, {program, "-"}) == listed);
             CHECK(complete(library, {program, "-q", "hello", "-"}) == listed);
         }
@@ -108,5 +109,9 @@ TEST_CASE("Completion offers host names after -H and nothing after a number", "[
         CAPTURE(library);
         CHECK(complete(library, {"echo-client", "-t", "-"}).empty());
         CHECK(complete(library, {"echo-client", "--timeout", ""}).empty());
+        for (const char* option : {"-c", "--count", "-s", "--size", "--interval"}) {
+            CAPTURE(option);
+            CHECK(complete(library, {"echo-client", option, "-"}).empty());
+        }
     }
 }
