@@ -7,7 +7,7 @@
 
 using namespace echo::test;
 
-TEST_CASE("--version and -V print the CMake project version", "[install]") {
+TEST_CASE("Both programs print the CMake project version for --version and -V", "[install]") {
     const std::string version = ECHO_TEST_VERSION;
     REQUIRE(std::regex_match(version, std::regex(R"(\d+\.\d+\.\d+)")));
     for (const auto& [program, path] :
