@@ -28,15 +28,18 @@ std::uint16_t parse_port(std::string_view text, bool allow_zero) {
     return static_cast<std::uint16_t>(value);
 }
 
-std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option) {
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option,
+                                        bool allow_zero) {
     double seconds = 0;
     const auto [end, error] =
         std::from_chars(text.data(), text.data() + text.size(), seconds, std::chars_format::fixed);
     constexpr double one_day = 86400;
     if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-        !std::isfinite(seconds) || seconds <= 0 || seconds > one_day) {
-        throw UsageError(std::string(option) +
-                         " takes seconds greater than 0 and at most 86400, not " + quoted(text));
+        !std::isfinite(seconds) || seconds < 0 || (seconds == 0 && !allow_zero) ||
+        seconds > one_day) {
+        throw UsageError(std::string(option) + " takes seconds " +
+                         (allow_zero ? "from 0" : "greater than 0") + " and at most 86400, not " +
+                         quoted(text));
     }
     return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
 }
@@ -74,6 +77,9 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
     case 'q':
         options.quiet = true;
         return true;
+    case 'v':
+        options.verbose = true;
+        return true;
     case 'h':
         options.help = true;
         return true;
@@ -85,6 +91,12 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
     }
 }
 
+void check_common_options(const CommonOptions& options) {
+    if (options.quiet && options.verbose) {
+        throw UsageError("-q (quiet) and -v (verbose) exclude each other");
+    }
+}
+
 std::string rejected_option(int argc, char* const argv[], bool missing_value) {
     const std::string_view last =
         optind > 0 && optind <= argc && argv[optind - 1] != nullptr ? argv[optind - 1] : "";
@@ -93,6 +105,21 @@ std::string rejected_option(int argc, char* const argv[], bool missing_value) {
         return std::string(last.substr(0, last.find('=')));
     }
     return std::string("-") + static_cast<char>(optopt);
+}
+
+std::string rejection(int argc, char* const argv[], const option* long_options) {
+    // "--quiet=1": getopt_long(3) has moved past it and reports the option's own letter.
+    const std::string_view last =
+        optind > 0 && optind <= argc && argv[optind - 1] != nullptr ? argv[optind - 1] : "";
+    if (optopt != 0 && last.starts_with("--") && last.find('=') != std::string_view::npos) {
+        const std::string_view name = last.substr(2, last.find('=') - 2);
+        for (const option* entry = long_options; entry->name != nullptr; ++entry) {
+            if (name == entry->name && entry->has_arg == no_argument && entry->val == optopt) {
+                return "option --" + std::string(name) + " takes no value";
+            }
+        }
+    }
+    return "unknown option " + rejected_option(argc, argv, false);
 }
 
 std::string version_line(std::string_view program) {

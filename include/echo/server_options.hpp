@@ -7,7 +7,9 @@
 
 namespace echo {
 
-struct ServerOptions : CommonOptions {};
+struct ServerOptions : CommonOptions {
+    bool udp = false; // echo datagrams to every sender instead of one TCP peer's stream
+};
 
 // Parses echo-server's command line; throws UsageError and never exits. Not thread-safe: it uses
 // getopt_long(3), whose state it resets first.
