@@ -86,6 +86,18 @@ long cpu_ticks(pid_t pid) {
     return user + system;
 }
 
+// A process's resident memory in KiB (VmRSS in /proc/PID/status).
+long resident_kib(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::stol(line.substr(6));
+        }
+    }
+    FAIL("no VmRSS for process " << pid);
+    return 0;
+}
+
 // The descriptor number a process's next open would get.
 int lowest_free_descriptor(pid_t pid) {
     std::vector<int> open;
@@ -360,4 +372,44 @@ TEST_CASE("Out of descriptors (RLIMIT_NOFILE) at startup or for the peer: one er
         CHECK(done.exit_code == 1);
         CHECK(contains(done.err, "echo-server: accept: Too many open files\n"));
     }
+}
+
+TEST_CASE("A storm of 100000 UDP datagrams: the server survives in bounded memory and answers "
+          "a normal client afterwards",
+          "[fault][udp]") {
+    Server server({"-u"});
+    const long rss_before = resident_kib(server.process.pid());
+    const echo::Address to =
+        echo::resolve("127.0.0.1", server.port, echo::Family::ipv4, SOCK_DGRAM, false).front();
+    // From 64 senders in turn, as fast as the test can send; their echoes are never read.
+    std::vector<echo::Socket> senders;
+    for (int i = 0; i < 64; ++i) {
+        senders.push_back(echo::open_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK));
+    }
+    const std::string datagram = random_bytes(1000, 17);
+    int sent = 0;
+    for (int i = 0; sent < 100000; ++i) {
+        const int fd = senders[static_cast<std::size_t>(i) % senders.size()].fd();
+        const ssize_t n = ::sendto(fd, datagram.data(), datagram.size(), 0, to.data(), to.size());
+        if (n == static_cast<ssize_t>(datagram.size())) {
+            ++sent;
+        } else {
+            // The sender's own buffer is full (or an earlier echo was refused): wait, go on.
+            REQUIRE((errno == EAGAIN || errno == ECONNREFUSED || errno == ENOBUFS));
+            REQUIRE(echo::wait_for(fd, POLLOUT, 10s));
+        }
+    }
+
+    const auto reply = run({client_path(), "-u", "-H", "127.0.0.1", "-p", server.port_text(),
+                            "after", "the", "storm"});
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out == "after the storm\n");
+    // Whatever it queued or remembered for the storm, it holds no copy of it: a few MiB at most
+    // (100000 datagrams kept would be 100 MB).
+    CHECK(resident_kib(server.process.pid()) - rss_before < 16 * 1024);
+
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK_FALSE(contains(done.err, "echo-server: "));
 }
