@@ -413,3 +413,118 @@ TEST_CASE("A storm of 100000 UDP datagrams: the server survives in bounded memor
     CHECK(done.exit_code == 0);
     CHECK_FALSE(contains(done.err, "echo-server: "));
 }
+
+namespace {
+
+// A misbehaving TCP server played by the test: a listener on 127.0.0.1 and `behave`, run on its
+// own thread with the first connection (blocking) and a future that becomes ready when the test
+// is done with the server. Gives up after 20 s without a client.
+class FakeServer {
+  public:
+    template <typename Behave>
+    explicit FakeServer(Behave behave)
+        : listener_(echo::bind_to(
+              echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(),
+              SOCK_STREAM)),
+          port_(std::to_string(echo::local_address(listener_.fd()).port())) {
+        task_ = std::async(std::launch::async, [this, behave, released = released_.get_future()] {
+            if (!echo::wait_for(listener_.fd(), POLLIN, 20s)) {
+                return;
+            }
+            if (auto accepted = echo::accept_peer(listener_.fd())) {
+                echo::set_nonblocking(accepted->socket.fd(), false);
+                behave(accepted->socket.fd(), released);
+            }
+        });
+    }
+    FakeServer(const FakeServer&) = delete;
+    FakeServer& operator=(const FakeServer&) = delete;
+    ~FakeServer() {
+        released_.set_value();
+        task_.wait();
+    }
+
+    [[nodiscard]] const std::string& port() const { return port_; }
+
+  private:
+    echo::Socket listener_;
+    std::string port_;
+    std::promise<void> released_;
+    std::future<void> task_;
+};
+
+// Everything the peer sends until it shuts down its side or goes away (no Catch2 macros: this
+// runs on a FakeServer's thread).
+std::string drain(int fd) {
+    std::string all;
+    std::array<char, 65536> chunk{};
+    for (ssize_t n = 0; (n = ::recv(fd, chunk.data(), chunk.size(), 0)) > 0;) {
+        all.append(chunk.data(), static_cast<std::size_t>(n));
+    }
+    return all;
+}
+
+// Echoes the first half of what the peer sent, after its end of stream, then closes.
+void echo_half(int fd, const std::future<void>& /*released*/) {
+    const std::string got = drain(fd);
+    const std::string half = got.substr(0, got.size() / 2);
+    (void)echo::write_all(fd, std::as_bytes(std::span(half)));
+}
+
+} // namespace
+
+TEST_CASE("echo-client against a server that never answers gives up after -t with one line",
+          "[fault]") {
+    // Reads the message, then holds the connection without a word until the test is over.
+    const FakeServer silent([](int fd, const std::future<void>& released) {
+        (void)drain(fd);
+        released.wait_for(60s);
+    });
+    const auto reply =
+        run({client_path(), "-H", "127.0.0.1", "-p", silent.port(), "-t", "0.5", "hello"});
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.empty());
+    CHECK(contains(reply.err, "echo-client: no echo from 127.0.0.1:" + silent.port() +
+                                  " within the timeout (0 of 5 bytes back)\n"));
+}
+
+TEST_CASE("A server that closes after half the echo: the client says how much came back",
+          "[fault]") {
+    SECTION("a message") {
+        const FakeServer half(echo_half);
+        const auto reply = run({client_path(), "-H", "127.0.0.1", "-p", half.port(), "abcdef"});
+        CHECK(reply.exit_code == 1);
+        CHECK(reply.out.empty());
+        CHECK(contains(reply.err, "echo-client: server 127.0.0.1:" + half.port() +
+                                      " closed the connection after 3 of 6 bytes of echo\n"));
+    }
+    SECTION("a stream") {
+        const FakeServer half(echo_half);
+        const auto reply =
+            run({client_path(), "-H", "127.0.0.1", "-p", half.port(), "-"}, "abcdef");
+        CHECK(reply.exit_code == 1);
+        CHECK(reply.out == "abc");
+        CHECK(contains(reply.err, "echo-client: server 127.0.0.1:" + half.port() +
+                                      " closed the connection after echoing 3 of 6 bytes sent\n"));
+    }
+}
+
+TEST_CASE("echo-client with its standard output closed: one error line and exit 1, no SIGPIPE",
+          "[fault]") {
+    Server server;
+    SECTION("a stream") {
+        Process client({client_path(), "-H", "127.0.0.1", "-p", server.port_text(), "-"});
+        client.close_stdout();
+        const auto reply = client.finish(random_bytes(1024 * 1024, 19), 30s);
+        CHECK(reply.exit_code == 1);
+        CHECK(contains(reply.err, "echo-client: write standard output: Broken pipe\n"));
+    }
+    SECTION("a message") {
+        Process client({client_path(), "-H", "127.0.0.1", "-p", server.port_text(), "hello"});
+        client.close_stdout();
+        const auto reply = client.finish("", 30s);
+        CHECK(reply.exit_code == 1);
+        CHECK(contains(reply.err, "echo-client: write standard output: Broken pipe\n"));
+    }
+}

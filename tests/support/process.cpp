@@ -272,6 +272,10 @@ void Process::close_stdin() {
     close_fd(in_);
 }
 
+void Process::close_stdout() {
+    close_fd(out_fd_);
+}
+
 void Process::close_stderr() {
     close_fd(err_fd_);
 }

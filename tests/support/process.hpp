@@ -57,7 +57,8 @@ class Process {
     void write_stdin(const std::string& input, std::chrono::milliseconds timeout = 10s);
 
     void close_stdin();
-    void close_stderr(); // our end of the child's stderr pipe: later writes there fail with EPIPE
+    void close_stdout(); // our end of the child's stdout pipe: later writes there fail with EPIPE
+    void close_stderr(); // likewise for stderr
     void signal(int number) const;
 
     // Writes `input` to standard input (then closes it), collects all output and waits for the
