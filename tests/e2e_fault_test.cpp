@@ -510,10 +510,11 @@ TEST_CASE("A server that closes after half the echo: the client says how much ca
     }
 }
 
-TEST_CASE("echo-client with its standard output closed: one error line and exit 1, no SIGPIPE",
+TEST_CASE("echo-client with its standard output closed: one error line and exit 1 and no SIGPIPE",
           "[fault]") {
-    Server server;
     SECTION("a stream") {
+        // Nothing reaches standard output before standard input is fed, after the close.
+        Server server;
         Process client({client_path(), "-H", "127.0.0.1", "-p", server.port_text(), "-"});
         client.close_stdout();
         const auto reply = client.finish(random_bytes(1024 * 1024, 19), 30s);
@@ -521,8 +522,17 @@ TEST_CASE("echo-client with its standard output closed: one error line and exit 
         CHECK(contains(reply.err, "echo-client: write standard output: Broken pipe\n"));
     }
     SECTION("a message") {
-        Process client({client_path(), "-H", "127.0.0.1", "-p", server.port_text(), "hello"});
+        // The echo comes only once the test has closed the client's standard output.
+        std::promise<void> closed;
+        const FakeServer late(
+            [go = closed.get_future().share()](int fd, const std::future<void>& /*released*/) {
+                const std::string got = drain(fd);
+                go.wait_for(60s);
+                (void)echo::write_all(fd, std::as_bytes(std::span(got)));
+            });
+        Process client({client_path(), "-H", "127.0.0.1", "-p", late.port(), "hello"});
         client.close_stdout();
+        closed.set_value();
         const auto reply = client.finish("", 30s);
         CHECK(reply.exit_code == 1);
         CHECK(contains(reply.err, "echo-client: write standard output: Broken pipe\n"));

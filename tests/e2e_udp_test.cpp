@@ -312,7 +312,7 @@ TEST_CASE("A closed UDP port is Connection refused, exit 1", "[udp]") {
     CHECK(reply.err == "echo-client: send to 127.0.0.1:" + port + ": Connection refused\n");
 }
 
-TEST_CASE("A wrong UDP echo is a mismatch; strays and duplicates are not", "[udp]") {
+TEST_CASE("A wrong UDP echo is a mismatch but strays and duplicates are not", "[udp]") {
     Peer fake;
     Peer stranger;
     SECTION("changed bytes") {
