@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits.
+// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits; with -k,
+// serves many peers at once until stopped.
 #include "echo/listeners.hpp"
 #include "echo/resolve.hpp"
 #include "echo/server_modes.hpp"
@@ -43,6 +44,9 @@ int main(int argc, char* argv[]) {
         std::vector<Listener> listeners = open_listeners(addresses, SOCK_STREAM, status);
         for (const Listener& listener : listeners) {
             status.line("Listening on " + listener.address.to_string() + " (TCP)");
+        }
+        if (options.keep_open) {
+            return serve_many_tcp_peers(options, std::move(listeners), status);
         }
         return serve_one_tcp_peer(options, std::move(listeners), status);
     } catch (const std::exception& error) {

@@ -16,4 +16,9 @@ namespace echo {
 int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
                        const Status& status);
 
+// -k: serve many TCP peers at once, accepting more as others leave, until stopped by a signal.
+// At most options.max_clients at a time; peers idle for options.idle_timeout are closed.
+int serve_many_tcp_peers(const ServerOptions& options, std::vector<Listener> listeners,
+                         const Status& status);
+
 } // namespace echo
