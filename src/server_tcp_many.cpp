@@ -211,12 +211,13 @@ std::size_t ManyPeers::count_echoed(Peer& peer, const IoResult& sent) {
 }
 
 void ManyPeers::close(Peers::iterator peer) {
-    status_.line("Client " + peer->address.to_string() + " disconnected (" +
-                 std::to_string(peer->echoed) + " bytes echoed)");
+    const std::string line = "Client " + peer->address.to_string() + " disconnected (" +
+                             std::to_string(peer->echoed) + " bytes echoed)";
     poller_.remove(peer->socket.fd());
     by_fd_.erase(peer->socket.fd());
-    peers_.erase(peer);
+    peers_.erase(peer);           // closes the socket
     accept_paused_until_.reset(); // a descriptor is free again
+    status_.line(line);           // after the close, so that the line means it is gone
 }
 
 // A reset, EPIPE or any other error ends this peer only.
