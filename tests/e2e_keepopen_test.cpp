@@ -451,6 +451,7 @@ TEST_CASE("Twenty peers resetting mid-stream end only themselves", "[keepopen]")
     round_trip(steady, "unharmed");
     CHECK(open_descriptors(server.process.pid()) == descriptors);
     round_trip(connect_to(server.port), "newcomer");
+    server.process.wait_for_line("disconnected (8 bytes echoed)", 20s);
 
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 20s);
