@@ -72,9 +72,9 @@ std::span<const int> Poller::wait(std::chrono::milliseconds timeout) {
     if (count < 0 && errno != EINTR) {
         throw std::system_error(errno, std::generic_category(), "poll");
     }
-    for (const pollfd& entry : state.watched) {
-        if (count > 0 && entry.revents != 0) {
-            state.ready.push_back(entry.fd);
+    for (std::size_t i = 0; count > 0 && i < state.watched.size(); ++i) {
+        if (state.watched[i].revents != 0) {
+            state.ready.push_back(state.watched[i].fd);
         }
     }
     return state.ready;

@@ -90,9 +90,9 @@ int ManyPeers::run() {
     poller_.add(stop_fd(), Interest::read);
     for (;;) {
         // Accept while there is room for one more peer and accept(2) is not resting.
-        const bool accept = peers_.size() < options_.max_clients && !accept_paused_until_;
-        if (accept != accepting_) {
-            watch_listeners(accept);
+        const bool accept_more = peers_.size() < options_.max_clients && !accept_paused_until_;
+        if (accept_more != accepting_) {
+            watch_listeners(accept_more);
         }
         const std::span<const int> ready = poller_.wait(time_to_deadline(Clock::now()));
         const Clock::time_point now = Clock::now();
