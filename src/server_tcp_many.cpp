@@ -70,7 +70,7 @@ class ManyPeers {
     void fail(Peers::iterator peer, const char* step, int error);
     void close_idle(Clock::time_point now);
     void watch_listeners(bool on);
-    [[nodiscard]] std::chrono::milliseconds time_to_deadline(Clock::time_point now) const;
+    [[nodiscard]] std::chrono::milliseconds time_to_deadline() const;
 
     const ServerOptions& options_;
     std::vector<Listener> listeners_;
@@ -94,7 +94,7 @@ int ManyPeers::run() {
         if (accept_more != accepting_) {
             watch_listeners(accept_more);
         }
-        const std::span<const int> ready = poller_.wait(time_to_deadline(Clock::now()));
+        const std::span<const int> ready = poller_.wait(time_to_deadline());
         const Clock::time_point now = Clock::now();
         for (const int fd : ready) {
             if (fd == stop_fd()) {
@@ -220,9 +220,10 @@ void ManyPeers::close(Peers::iterator peer) {
     status_.line(line);           // after the close, so that the line means it is gone
 }
 
-// A reset, EPIPE or any other error ends this peer only.
+// A reset, EPIPE or any other error ends this peer only, and is the peer's affair rather than the
+// server's: a status line (which -q silences), not an error line.
 void ManyPeers::fail(Peers::iterator peer, const char* step, int error) {
-    status_.error(describe(std::string(step) + " " + peer->address.to_string(), error));
+    status_.line(describe(std::string(step) + " " + peer->address.to_string(), error));
     close(peer);
 }
 
@@ -250,7 +251,7 @@ void ManyPeers::watch_listeners(bool on) {
 
 // How long the loop may sleep: until the next peer would go idle or accepting resumes, rounded
 // up (waking early would only spin until the deadline); -1 (forever) when nothing is due.
-std::chrono::milliseconds ManyPeers::time_to_deadline(Clock::time_point now) const {
+std::chrono::milliseconds ManyPeers::time_to_deadline() const {
     std::optional<Clock::time_point> deadline = accept_paused_until_;
     if (options_.idle_timeout && !peers_.empty()) {
         const Clock::time_point idle = peers_.front().last_active + *options_.idle_timeout;
@@ -259,7 +260,7 @@ std::chrono::milliseconds ManyPeers::time_to_deadline(Clock::time_point now) con
     if (!deadline) {
         return -1ms;
     }
-    return std::max(0ms, std::chrono::ceil<std::chrono::milliseconds>(*deadline - now));
+    return std::max(0ms, std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()));
 }
 
 } // namespace
