@@ -28,15 +28,18 @@ std::uint16_t parse_port(std::string_view text, bool allow_zero) {
     return static_cast<std::uint16_t>(value);
 }
 
-std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option) {
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option,
+                                        bool allow_zero) {
     double seconds = 0;
     const auto [end, error] =
         std::from_chars(text.data(), text.data() + text.size(), seconds, std::chars_format::fixed);
     constexpr double one_day = 86400;
     if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-        !std::isfinite(seconds) || seconds <= 0 || seconds > one_day) {
-        throw UsageError(std::string(option) +
-                         " takes seconds greater than 0 and at most 86400, not " + quoted(text));
+        !std::isfinite(seconds) || seconds < 0 || (seconds == 0 && !allow_zero) ||
+        seconds > one_day) {
+        throw UsageError(std::string(option) + " takes seconds " +
+                         (allow_zero ? "from 0" : "greater than 0") + " and at most 86400, not " +
+                         quoted(text));
     }
     return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
 }
@@ -74,6 +77,9 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
     case 'q':
         options.quiet = true;
         return true;
+    case 'v':
+        options.verbose = true;
+        return true;
     case 'h':
         options.help = true;
         return true;
@@ -82,6 +88,12 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
         return true;
     default:
         return false;
+    }
+}
+
+void check_common_options(const CommonOptions& options) {
+    if (options.quiet && options.verbose) {
+        throw UsageError("-q (quiet) and -v (verbose) exclude each other");
     }
 }
 

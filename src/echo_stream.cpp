@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/echo_stream.hpp"
 
+#include "echo/connection_trace.hpp"
 #include "echo/io.hpp"
 
 #include <array>
@@ -30,7 +31,7 @@ bool wait_or_stop(int peer, short events, int stop_fd) {
 
 } // namespace
 
-EchoOutcome echo_until_eof(int peer, int stop_fd) {
+EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace* trace) {
     // Read what is there, write all of it, then read again: one buffer, never more than 64 KiB
     // held for a peer that does not read its echo.
     std::vector<std::byte> buffer(64 * 1024);
@@ -48,6 +49,9 @@ EchoOutcome echo_until_eof(int peer, int stop_fd) {
         if (written < filled) {
             result = write_some(peer, std::span(buffer).subspan(written, filled - written));
             if (result.status == IoStatus::ok) {
+                if (trace != nullptr) {
+                    trace->sent(std::span(buffer).subspan(written, result.bytes));
+                }
                 written += result.bytes;
                 outcome.bytes += result.bytes;
                 continue;
@@ -57,6 +61,9 @@ EchoOutcome echo_until_eof(int peer, int stop_fd) {
         } else {
             result = read_some(peer, buffer);
             if (result.status == IoStatus::ok) {
+                if (trace != nullptr) {
+                    trace->received(std::span(buffer).first(result.bytes));
+                }
                 filled = result.bytes;
                 written = 0;
                 continue;
@@ -64,7 +71,13 @@ EchoOutcome echo_until_eof(int peer, int stop_fd) {
             if (result.status == IoStatus::eof) {
                 // The peer shut down its write side and everything it sent has been echoed:
                 // send our FIN too. A peer that already left makes this fail; nothing is lost.
+                if (trace != nullptr) {
+                    trace->peer_closed_write();
+                }
                 ::shutdown(peer, SHUT_WR);
+                if (trace != nullptr) {
+                    trace->closed_write();
+                }
                 return outcome;
             }
             waiting_for = POLLIN;

@@ -28,6 +28,8 @@ std::string server_usage() {
            "                      in the listen backlog until one leaves\n"
            "  --idle-timeout SEC  with -k: close a peer that moved no data for SEC seconds\n"
            "                      (default: never; fractions allowed)\n"
+           "  -v, --verbose       show every chunk received and sent, with a hexdump, and\n"
+           "                      each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
@@ -40,6 +42,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
         {"quiet", no_argument, nullptr, 'q'},
+        {"verbose", no_argument, nullptr, 'v'},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
         {"keep-open", no_argument, nullptr, 'k'},
@@ -52,7 +55,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46kqhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46kqvhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
@@ -74,6 +77,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     if (optind < argc) {
         throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
     }
+    check_common_options(options);
     // The one-peer default has nothing to limit: say so rather than ignore what was asked.
     if (limits_given && !options.keep_open) {
         throw UsageError("--max-clients and --idle-timeout need -k (--keep-open)");

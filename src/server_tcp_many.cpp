@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // -k: many TCP peers at once, served by one event loop over non-blocking sockets.
+#include "echo/connection_trace.hpp"
 #include "echo/io.hpp"
 #include "echo/net.hpp"
 #include "echo/poller.hpp"
@@ -51,6 +52,7 @@ struct Peer {
     // meanwhile, so this (at most one chunk) is all the memory it costs beyond its entry here.
     std::unique_ptr<std::byte[]> backlog;
     std::span<const std::byte> unsent;
+    std::unique_ptr<ConnectionTrace> trace; // only with -v
 };
 
 class ManyPeers {
@@ -66,7 +68,7 @@ class ManyPeers {
     void accept_from(int listener, Clock::time_point now);
     void serve(Peers::iterator peer, Clock::time_point now);
     std::size_t count_echoed(Peer& peer, const IoResult& sent);
-    void close(Peers::iterator peer);
+    void close(Peers::iterator peer, std::string_view why);
     void fail(Peers::iterator peer, const char* step, int error);
     void close_idle(Clock::time_point now);
     void watch_listeners(bool on);
@@ -98,6 +100,11 @@ int ManyPeers::run() {
         const Clock::time_point now = Clock::now();
         for (const int fd : ready) {
             if (fd == stop_fd()) {
+                for (Peer& peer : peers_) {
+                    if (peer.trace) {
+                        peer.trace->ended("stopped by signal");
+                    }
+                }
                 status_.line(peers_.empty()
                                  ? std::string("Stopped by signal")
                                  : "Stopped by signal; " + std::to_string(peers_.size()) +
@@ -147,6 +154,9 @@ void ManyPeers::accept_from(int listener, Clock::time_point now) {
         peer.socket = std::move(accepted->socket);
         peer.address = accepted->peer;
         peer.last_active = now;
+        if (status_.verbose()) {
+            peer.trace = std::make_unique<ConnectionTrace>(status_, peer.address.to_string());
+        }
         by_fd_.emplace(peer.socket.fd(), std::prev(peers_.end()));
     }
 }
@@ -161,6 +171,9 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
             return fail(peer, "send to", sent.error);
         }
         moved = count_echoed(*peer, sent);
+        if (peer->trace && moved > 0) {
+            peer->trace->sent(peer->unsent.first(moved));
+        }
         peer->unsent = peer->unsent.subspan(moved);
         if (peer->unsent.empty()) {
             peer->backlog.reset();
@@ -177,16 +190,28 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
         if (received.status == IoStatus::eof) {
             // Half-close: the peer sends no more, and all it sent has been echoed (it is read
             // only when nothing is unsent). Our FIN follows the echo; then let go.
+            if (peer->trace) {
+                peer->trace->peer_closed_write();
+            }
             ::shutdown(fd, SHUT_WR);
-            return close(peer);
+            if (peer->trace) {
+                peer->trace->closed_write();
+            }
+            return close(peer, "peer closed, echo complete");
         }
         moved = received.bytes;
         const std::span<const std::byte> echo = std::span(chunk_).first(received.bytes);
+        if (peer->trace) {
+            peer->trace->received(echo);
+        }
         const IoResult sent = write_some(fd, echo);
         if (sent.status == IoStatus::error) {
             return fail(peer, "send to", sent.error);
         }
         const std::size_t taken = count_echoed(*peer, sent);
+        if (peer->trace && taken > 0) {
+            peer->trace->sent(echo.first(taken));
+        }
         if (taken < echo.size()) {
             // The peer takes its echo slower than it sends: keep the rest, and read no more
             // from it until that has gone. Its unread bytes wait in the kernel meanwhile.
@@ -210,7 +235,10 @@ std::size_t ManyPeers::count_echoed(Peer& peer, const IoResult& sent) {
     return taken;
 }
 
-void ManyPeers::close(Peers::iterator peer) {
+void ManyPeers::close(Peers::iterator peer, std::string_view why) {
+    if (peer->trace) {
+        peer->trace->ended(why);
+    }
     const std::string line = "Client " + peer->address.to_string() + " disconnected (" +
                              std::to_string(peer->echoed) + " bytes echoed)";
     poller_.remove(peer->socket.fd());
@@ -224,7 +252,7 @@ void ManyPeers::close(Peers::iterator peer) {
 // server's: a status line (which -q silences), not an error line.
 void ManyPeers::fail(Peers::iterator peer, const char* step, int error) {
     status_.line(describe(std::string(step) + " " + peer->address.to_string(), error));
-    close(peer);
+    close(peer, describe(step, error));
 }
 
 void ManyPeers::close_idle(Clock::time_point now) {
@@ -232,9 +260,9 @@ void ManyPeers::close_idle(Clock::time_point now) {
         return;
     }
     while (!peers_.empty() && now - peers_.front().last_active >= *options_.idle_timeout) {
-        status_.line("Client " + peers_.front().address.to_string() + " idle for " +
-                     seconds_text(*options_.idle_timeout) + ", closing");
-        close(peers_.begin());
+        const std::string idle = "idle for " + seconds_text(*options_.idle_timeout);
+        status_.line("Client " + peers_.front().address.to_string() + " " + idle + ", closing");
+        close(peers_.begin(), idle);
     }
 }
 

@@ -600,3 +600,39 @@ TEST_CASE("1000 idle peers cost the server no buffer each", "[keepopen]") {
     peers.front().reset();
     CHECK(receive(extra, 1) == "x");
 }
+
+TEST_CASE("keep-open -v traces every peer's chunks and FINs, and how each ended", "[keepopen]") {
+    Server server({"-k", "-v", "--idle-timeout", "0.2"});
+    Socket talker = connect_to(server.port);
+    round_trip(talker, "hi");
+    REQUIRE(::shutdown(talker.fd(), SHUT_WR) == 0);
+    CHECK(read_to_eof(talker).empty());
+    const std::string talker_name = name_of(talker);
+    server.process.wait_for_line("[+] Client " + talker_name + " disconnected (2 bytes echoed)");
+
+    Socket silent = connect_to(server.port);
+    CHECK(read_to_eof(silent).empty()); // closed by the idle timeout
+    const std::string silent_name = name_of(silent);
+    server.process.wait_for_line("[+] Client " + silent_name + " disconnected (0 bytes echoed)");
+
+    Socket stays = connect_to(server.port);
+    round_trip(stays, "yo");
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(done.err.find("[<] 2 bytes from " + talker_name +
+                        "\n00000000  68 69                                             |hi|\n"
+                        "[>] 2 bytes to " +
+                        talker_name + "\n") != std::string::npos);
+    CHECK(done.err.find("[*] " + talker_name +
+                        " closed its write side after 2 bytes (FIN received)\n[*] shut down our "
+                        "write side to " +
+                        talker_name + " after 2 bytes (FIN sent)\n") != std::string::npos);
+    CHECK(done.err.find("[*] " + talker_name + ": 2 bytes in (1 chunk), 2 bytes out (1 chunk), ") !=
+          std::string::npos);
+    CHECK(done.err.find(", ended: peer closed, echo complete\n[+] Client " + talker_name) !=
+          std::string::npos);
+    CHECK(done.err.find(", ended: idle for 0.2 s\n[+] Client " + silent_name) != std::string::npos);
+    CHECK(done.err.find(", ended: stopped by signal\n[+] Stopped by signal; 1 clients dropped\n") !=
+          std::string::npos);
+}
