@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits; with -k,
-// serves many peers at once until stopped.
+// serves many peers at once until stopped; with --udp, echoes every datagram to its sender until
+// stopped.
 #include "echo/listeners.hpp"
 #include "echo/resolve.hpp"
 #include "echo/server_modes.hpp"
@@ -39,11 +40,15 @@ int main(int argc, char* argv[]) {
     const Status status(program, options.quiet, options.verbose);
     try {
         install_stop_handlers();
-        const auto addresses =
-            resolve(options.host, options.port, options.family, SOCK_STREAM, true);
-        std::vector<Listener> listeners = open_listeners(addresses, SOCK_STREAM, status);
+        const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
+        const auto addresses = resolve(options.host, options.port, options.family, socktype, true);
+        std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
         for (const Listener& listener : listeners) {
-            status.line("Listening on " + listener.address.to_string() + " (TCP)");
+            status.line("Listening on " + listener.address.to_string() +
+                        (options.udp ? " (UDP)" : " (TCP)"));
+        }
+        if (options.udp) {
+            return serve_udp(options, std::move(listeners), status);
         }
         if (options.keep_open) {
             return serve_many_tcp_peers(options, std::move(listeners), status);

@@ -15,7 +15,9 @@ constexpr int idle_timeout_option = 0x101;
 
 std::string server_usage() {
     return "Usage: echo-server [OPTION]...\n"
-           "Echo every byte a TCP peer sends back to it, until it closes (with -k, many peers).\n"
+           "Echo every byte a TCP peer sends back to it, until it closes; with -k, for many\n"
+           "peers at once, until stopped. With --udp, echo every datagram back to whoever\n"
+           "sent it, for any number of senders, until stopped.\n"
            "\n"
            "  -H, --host HOST     address or name to listen on (default localhost;\n"
            "                      every address of the name is served)\n"
@@ -23,13 +25,17 @@ std::string server_usage() {
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
            "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
-           "                      (default: one peer, then exit)\n"
+           "                      (default: one peer, then exit; with --udp: no change)\n"
            "  --max-clients N     with -k: at most N peers at once (default 256); more wait\n"
            "                      in the listen backlog until one leaves\n"
            "  --idle-timeout SEC  with -k: close a peer that moved no data for SEC seconds\n"
            "                      (default: never; fractions allowed)\n"
-           "  -v, --verbose       show every chunk received and sent, with a hexdump, and\n"
-           "                      each connection's events, on stderr\n"
+           "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
+           "                      every sender, until SIGINT or SIGTERM; never answers\n"
+           "                      source ports 0, 7, 13, 19, 37 or its own address\n"
+           "                      (echo loops)\n"
+           "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
+           "                      hexdump, and each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
@@ -41,6 +47,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     static const option long_options[] = {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
+        {"udp", no_argument, nullptr, 'u'},
         {"quiet", no_argument, nullptr, 'q'},
         {"verbose", no_argument, nullptr, 'v'},
         {"help", no_argument, nullptr, 'h'},
@@ -55,14 +62,16 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46kqvhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46kuqvhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
         if (option == ':') {
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
         }
-        if (option == 'k') {
+        if (option == 'u') {
+            options.udp = true;
+        } else if (option == 'k') {
             options.keep_open = true;
         } else if (option == max_clients_option) {
             options.max_clients = parse_count(optarg, "--max-clients", 1, 1'000'000);
@@ -71,16 +80,20 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
             options.idle_timeout = parse_seconds(optarg, "--idle-timeout");
             limits_given = true;
         } else if (!apply_common_option(option, optarg, true, options)) {
-            throw UsageError("unknown option " + rejected_option(argc, argv, false));
+            throw UsageError(rejection(argc, argv, long_options));
         }
     }
     if (optind < argc) {
         throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
     }
     check_common_options(options);
-    // The one-peer default has nothing to limit: say so rather than ignore what was asked.
+    // The one-peer default and UDP have no peers to limit: say so rather than ignore what was
+    // asked. -k with --udp is accepted: a UDP server already serves until it is stopped.
     if (limits_given && !options.keep_open) {
         throw UsageError("--max-clients and --idle-timeout need -k (--keep-open)");
+    }
+    if (limits_given && options.udp) {
+        throw UsageError("--max-clients and --idle-timeout apply to TCP peers, not --udp");
     }
     return options;
 }

@@ -636,3 +636,24 @@ TEST_CASE("keep-open -v traces every peer's chunks and FINs, and how each ended"
     CHECK(done.err.find(", ended: stopped by signal\n[+] Stopped by signal; 1 clients dropped\n") !=
           std::string::npos);
 }
+
+TEST_CASE("keep-open is accepted with --udp and changes nothing", "[keepopen]") {
+    Server server({"-k", "--udp"});
+    CHECK(server.process.err() == "[+] Listening on 127.0.0.1:" + server.port_text() + " (UDP)\n");
+    Socket sender = echo::open_socket(AF_INET, SOCK_DGRAM);
+    const echo::Address address =
+        echo::resolve("127.0.0.1", server.port, echo::Family::ipv4, SOCK_DGRAM, false)[0];
+    for (const std::string datagram : {"one", "two"}) {
+        REQUIRE(::sendto(sender.fd(), datagram.data(), datagram.size(), 0, address.data(),
+                         address.size()) == static_cast<ssize_t>(datagram.size()));
+        REQUIRE(echo::wait_for(sender.fd(), POLLIN, 10s));
+        char reply[16];
+        const ssize_t n = ::recv(sender.fd(), reply, sizeof(reply), 0);
+        CHECK(std::string(reply, n > 0 ? static_cast<std::size_t>(n) : 0) == datagram);
+    }
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(done.err.find("2 datagrams (6 bytes) echoed") != std::string::npos);
+    CHECK(run({server_path(), "-k", "-u", "--max-clients", "3"}).exit_code == 2);
+}
