@@ -288,14 +288,17 @@ TEST_CASE("Client --udp usage errors", "[options][udp]") {
     }
     CHECK(usage_error([] { client({"-u", "-t", "0"}); }).find("--timeout takes seconds") == 0);
     CHECK(usage_error([] { client({"--udp=1"}); }) == "option --udp takes no value");
-    const std::string tcp_only =
-        "measuring (-c, -s, --interval, --json) works over TCP only, not with --udp";
-    CHECK(usage_error([] { client({"-u", "-c", "3"}); }) == tcp_only);
-    CHECK(usage_error([] { client({"-s", "64", "--udp"}); }) == tcp_only);
-    CHECK(usage_error([] { client({"-u", "--json"}); }) == tcp_only);
+    CHECK(client({"-u", "-c", "3"}).measuring());
+    CHECK(client({"-u", "-i"}).interactive);
+    CHECK(client({"-u", "-s", "65499"}).size == std::size_t{65499});
     CHECK(usage_error([] {
-              client({"-u", "-i"});
-          }) == "-i (interactive) works over TCP only, not with --udp");
+              client({"-u", "-s", "65500"});
+          }) == "a payload of 65500 bytes does not fit in one measured UDP datagram (at most 65499 "
+                "bytes: 8 of 65507 carry the round number)");
+    CHECK(client({"-u", "-6", "-s", "65519"}).size == std::size_t{65519});
+    CHECK(usage_error([] {
+              client({"-u", "-c", "2", std::string(65500, 'x')});
+          }).find("a payload of 65500 bytes") == 0);
     CHECK(usage_error([] {
               client({"-u", "-q", "-v"});
           }).find("exclude each other") != std::string::npos);
