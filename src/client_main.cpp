@@ -49,6 +49,12 @@ int main(int argc, char* argv[]) {
             if (options.stream) {
                 return stream_udp_lines(options, std::move(socket), server, status);
             }
+            if (options.measuring()) {
+                return measure_udp_rounds(options, std::move(socket), server, status);
+            }
+            if (options.interactive) {
+                return run_interactive(options, std::move(socket), server, status);
+            }
             return send_udp_message(options, std::move(socket), server, status);
         }
         status.line("Connected to " + server.to_string() + " (TCP)");

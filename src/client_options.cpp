@@ -166,13 +166,6 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         throw UsageError("-i (interactive) reads its lines from the terminal: no words, '-', "
                          "-c, -s, --interval or --json with it");
     }
-    if (options.udp && options.measuring()) {
-        throw UsageError("measuring (-c, -s, --interval, --json) works over TCP only, not with "
-                         "--udp");
-    }
-    if (options.udp && options.interactive) {
-        throw UsageError("-i (interactive) works over TCP only, not with --udp");
-    }
 
     if (!timeout_given) {
         options.timeout = options.udp ? udp_default_timeout : tcp_default_timeout;
@@ -180,7 +173,20 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
     if (retries_given && !options.udp) {
         throw UsageError("--retries applies to UDP only (add --udp); TCP retransmits by itself");
     }
-    if (options.udp && !options.stream && options.message.size() > udp_payload_limit(options)) {
+    if (options.udp && options.measuring()) {
+        // Each measured datagram carries its 8-byte round number ahead of the payload.
+        const std::size_t payload = options.size ? *options.size : options.message.size();
+        const std::size_t room = udp_payload_limit(options) - udp_round_number_size;
+        if (payload > room) {
+            throw UsageError("a payload of " + std::to_string(payload) +
+                             " bytes does not fit in one measured UDP datagram (at most " +
+                             std::to_string(room) + " bytes: 8 of " +
+                             std::to_string(udp_payload_limit(options)) +
+                             " carry the round number)");
+        }
+    }
+    if (options.udp && !options.stream && !options.interactive &&
+        options.message.size() > udp_payload_limit(options)) {
         throw UsageError("a message of " + std::to_string(options.message.size()) +
                          " bytes does not fit in one UDP datagram (at most " +
                          std::to_string(udp_payload_limit(options)) + " bytes" +

@@ -34,7 +34,13 @@ int stream_udp_lines(const ClientOptions& options, Socket socket, const Address&
 int measure_rounds(const ClientOptions& options, Socket socket, const Address& server,
                    const Status& status);
 
-// Each line of standard input is sent and its echo shown with the round-trip time (-i).
+// --udp -c: `count` datagrams, each numbered, each awaited (and sent again after a timeout, up to
+// options.retries times); loss, duplicates and reordering counted; then statistics.
+int measure_udp_rounds(const ClientOptions& options, Socket socket, const Address& server,
+                       const Status& status);
+
+// Each line of standard input is sent and its echo shown with the round-trip time (-i); over
+// UDP each line is one datagram.
 int run_interactive(const ClientOptions& options, Socket socket, const Address& server,
                     const Status& status);
 

@@ -19,6 +19,9 @@ inline constexpr std::chrono::milliseconds udp_default_timeout{1000};
 inline constexpr unsigned udp_default_retries = 2;
 inline constexpr unsigned max_retries = 100;
 
+// Measuring over UDP, each datagram starts with its round number in this many bytes.
+inline constexpr std::size_t udp_round_number_size = 8;
+
 // The largest payload -s accepts: the client holds it and its echo in memory.
 inline constexpr std::size_t max_payload_size = 64 * 1024 * 1024;
 
