@@ -538,3 +538,50 @@ TEST_CASE("echo-client with its standard output closed: one error line and exit 
         CHECK(contains(reply.err, "echo-client: write standard output: Broken pipe\n"));
     }
 }
+
+TEST_CASE("1000 connect-and-close in a loop against -k: every descriptor comes back and the "
+          "server serves on",
+          "[fault][keepopen]") {
+    Server server({"-k"});
+    const auto round_trip = [&server](const std::string& text) {
+        echo::Socket peer = connect_raw(server.port);
+        REQUIRE(echo::write_all(peer.fd(), std::as_bytes(std::span(text))).status ==
+                echo::IoStatus::ok);
+        REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
+        CHECK(read_until_closed(peer.fd()) == text);
+    };
+    const auto wait_for_disconnects = [&server](std::size_t total) {
+        while (count_of(server.process.err(), " disconnected (") < total) {
+            server.process.wait_for_line(" disconnected (", 20s);
+        }
+    };
+    round_trip("the loop runs: it has all its own descriptors now");
+    wait_for_disconnects(1);
+    const std::size_t descriptors = open_descriptors(server.process.pid());
+
+    // As fast as the test can: connect and close at once, every other one with a reset. In
+    // batches, each followed by a round trip that also has the test read the server's status
+    // lines: a stderr nobody reads fills its pipe and stalls the server, as it would any program.
+    // The listener's queue is first in, first out: the batch was accepted before the round trip.
+    for (int batch = 1; batch <= 5; ++batch) {
+        for (int i = 0; i < 200; ++i) {
+            const echo::Socket peer = connect_raw(server.port);
+            if (i % 2 == 1) {
+                reset_on_close(peer.fd());
+            }
+        }
+        round_trip("still serving");
+        server.process.wait_for_line("disconnected (13 bytes echoed)", 20s);
+    }
+    // Every peer accepted is closed, none kept.
+    const std::size_t accepted = count_of(server.process.err(), "Client connected: ");
+    CHECK(accepted >= 1006 - 500); // the flood's resets may go before accept(2) takes them
+    wait_for_disconnects(accepted);
+    CHECK(open_descriptors(server.process.pid()) == descriptors);
+
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 20s);
+    CHECK(done.exit_code == 0);
+    CHECK(contains(done.err, "[+] Served " + std::to_string(accepted) + " clients, "));
+    CHECK_FALSE(contains(done.err, "echo-server: "));
+}
