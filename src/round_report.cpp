@@ -78,8 +78,8 @@ std::string format_summary(const RoundReport& report) {
 std::string format_json(const RoundReport& report) {
     const RttSummary rtt = summarize(report.rtt_us);
     std::string out = "{";
-    out += "\"server\":\"" + report.server + "\",";
-    out += "\"protocol\":\"" + report.protocol + "\",";
+    out += R"("server":")" + report.server + R"(",)";
+    out += R"("protocol":")" + report.protocol + R"(",)";
     out += "\"rounds_sent\":" + std::to_string(report.sent) + ",";
     out += "\"rounds_echoed\":" + std::to_string(report.echoed) + ",";
     out += "\"loss_percent\":" + fixed(loss_percent(report), 3) + ",";
@@ -87,7 +87,7 @@ std::string format_json(const RoundReport& report) {
     out += "\"reordered\":" + std::to_string(report.reordered) + ",";
     out += "\"retries\":" + std::to_string(report.retries) + ",";
     out += "\"payload_bytes\":" + std::to_string(report.payload_bytes) + ",";
-    out += "\"rtt_us\":{\"min\":" + fixed(rtt.min, 3) + ",\"avg\":" + fixed(rtt.avg, 3) +
+    out += R"("rtt_us":{"min":)" + fixed(rtt.min, 3) + ",\"avg\":" + fixed(rtt.avg, 3) +
            ",\"median\":" + fixed(rtt.median, 3) + ",\"p99\":" + fixed(rtt.p99, 3) +
            ",\"max\":" + fixed(rtt.max, 3) + ",\"stddev\":" + fixed(rtt.stddev, 3) + "},";
     out += "\"throughput_bytes_per_second\":" + fixed(throughput(report), 0);

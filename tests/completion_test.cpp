@@ -37,7 +37,7 @@ printf '%s\n' "${COMPREPLY[@]}"
 // Without bash-completion, and with it where it is installed.
 std::vector<std::string> libraries() {
     std::vector<std::string> result{""};
-    if (std::string(ECHO_BASH_COMPLETION_SCRIPT).empty() == false) {
+    if (!std::string(ECHO_BASH_COMPLETION_SCRIPT).empty()) {
         result.emplace_back(ECHO_BASH_COMPLETION_SCRIPT);
     }
     return result;

@@ -383,6 +383,7 @@ TEST_CASE("A storm of 100000 UDP datagrams: the server survives in bounded memor
         echo::resolve("127.0.0.1", server.port, echo::Family::ipv4, SOCK_DGRAM, false).front();
     // From 64 senders in turn, as fast as the test can send; their echoes are never read.
     std::vector<echo::Socket> senders;
+    senders.reserve(64);
     for (int i = 0; i < 64; ++i) {
         senders.push_back(echo::open_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK));
     }

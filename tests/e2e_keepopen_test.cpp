@@ -104,7 +104,7 @@ std::vector<std::string> exchange_all(const std::vector<Socket>& peers,
         REQUIRE(left.count() > 0);
         REQUIRE(::poll(fds.data(), fds.size(), static_cast<int>(left.count())) > 0);
         for (std::size_t i = 0; i < peers.size(); ++i) {
-            if (fds[i].revents & POLLOUT) {
+            if ((fds[i].revents & POLLOUT) != 0) {
                 const ssize_t n =
                     ::write(peers[i].fd(), data[i].data() + sent[i], data[i].size() - sent[i]);
                 REQUIRE((n > 0 || errno == EAGAIN));
@@ -113,7 +113,7 @@ std::vector<std::string> exchange_all(const std::vector<Socket>& peers,
                     REQUIRE(::shutdown(peers[i].fd(), SHUT_WR) == 0);
                 }
             }
-            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
                 const ssize_t n = ::read(peers[i].fd(), chunk.data(), chunk.size());
                 if (n > 0) {
                     got[i].append(chunk.data(), static_cast<std::size_t>(n));
@@ -584,6 +584,7 @@ TEST_CASE("1000 idle peers cost the server no buffer each", "[keepopen]") {
     const pid_t pid = server.process.pid();
     const std::size_t rss_before = memory_kib(pid, "VmRSS");
     std::vector<Socket> peers;
+    peers.reserve(1000);
     for (int i = 0; i < 1000; ++i) {
         peers.push_back(connect_to(server.port));
     }

@@ -21,8 +21,6 @@
 
 using namespace echo::test;
 
-extern char** environ;
-
 namespace {
 
 std::vector<std::string> client(const Server& server, std::vector<std::string> extra) {
@@ -198,6 +196,7 @@ TEST_CASE("Interactive mode through a pseudo-terminal: prompt, echo, Ctrl-D", "[
     }
     const auto argv_strings = client(server, {"-i"});
     std::vector<char*> argv;
+    argv.reserve(argv_strings.size() + 1);
     for (const auto& arg : argv_strings) {
         argv.push_back(const_cast<char*>(arg.c_str()));
     }

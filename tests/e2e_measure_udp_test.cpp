@@ -35,7 +35,7 @@ std::vector<std::string> udp_client(const std::string& port, std::vector<std::st
 // back: nothing to drop it, two copies to duplicate it.
 class FakeServer {
   public:
-    using Answer = std::function<std::vector<std::string>(int n, std::string datagram)>;
+    using Answer = std::function<std::vector<std::string>(int n, const std::string& datagram)>;
 
     explicit FakeServer(Answer answer) : answer_(std::move(answer)) {
         REQUIRE(::pipe2(stop_, O_CLOEXEC) == 0);
@@ -44,7 +44,7 @@ class FakeServer {
     FakeServer(const FakeServer&) = delete;
     FakeServer& operator=(const FakeServer&) = delete;
     ~FakeServer() {
-        (void)!::write(stop_[1], "s", 1);
+        [[maybe_unused]] const ssize_t ignored = ::write(stop_[1], "s", 1);
         thread_.join();
         ::close(stop_[0]);
         ::close(stop_[1]);
@@ -111,7 +111,7 @@ TEST_CASE("Statistics over UDP: count matches, no loss, min <= median <= max", "
 }
 
 TEST_CASE("UDP loss is counted: a peer that drops every third datagram", "[measure][udp]") {
-    FakeServer lossy([](int n, std::string datagram) -> std::vector<std::string> {
+    FakeServer lossy([](int n, const std::string& datagram) -> std::vector<std::string> {
         if (n % 3 == 0) {
             return {};
         }
@@ -126,7 +126,7 @@ TEST_CASE("UDP loss is counted: a peer that drops every third datagram", "[measu
 }
 
 TEST_CASE("UDP retries bring back a dropped round and are counted", "[measure][udp]") {
-    FakeServer lossy([](int n, std::string datagram) -> std::vector<std::string> {
+    FakeServer lossy([](int n, const std::string& datagram) -> std::vector<std::string> {
         if (n == 2) {
             return {};
         }
@@ -139,7 +139,7 @@ TEST_CASE("UDP retries bring back a dropped round and are counted", "[measure][u
 }
 
 TEST_CASE("UDP duplicates are counted, not taken for echoes", "[measure][udp]") {
-    FakeServer doubling([](int, std::string datagram) -> std::vector<std::string> {
+    FakeServer doubling([](int, const std::string& datagram) -> std::vector<std::string> {
         return {datagram, datagram};
     });
     const auto reply = run(udp_client(doubling.port(), {"-c", "5", "--json"}));

@@ -46,14 +46,14 @@ struct Peer {
     }
 
     // The next datagram and its sender; fails the test after 20 s (a bound, not a timing).
-    std::pair<std::string, echo::Address> receive() const {
+    [[nodiscard]] std::pair<std::string, echo::Address> receive() const {
         REQUIRE(echo::wait_for(socket.fd(), POLLIN, 20s));
         auto got = receive_now();
         REQUIRE(got);
         return *got;
     }
 
-    std::optional<std::pair<std::string, echo::Address>> receive_now() const {
+    [[nodiscard]] std::optional<std::pair<std::string, echo::Address>> receive_now() const {
         std::string data(echo::datagram_buffer_size, '\0');
         const echo::Received got =
             echo::receive_datagram(socket.fd(), std::as_writable_bytes(std::span(data)), 0);
@@ -110,7 +110,7 @@ class LossyEchoPeer {
     LossyEchoPeer(const LossyEchoPeer&) = delete;
     LossyEchoPeer& operator=(const LossyEchoPeer&) = delete;
     ~LossyEchoPeer() {
-        (void)!::write(stop_[1], "s", 1);
+        [[maybe_unused]] const ssize_t ignored = ::write(stop_[1], "s", 1);
         thread_.join();
         ::close(stop_[0]);
         ::close(stop_[1]);

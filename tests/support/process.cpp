@@ -11,8 +11,8 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
