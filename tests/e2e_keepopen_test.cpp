@@ -288,7 +288,7 @@ TEST_CASE("idle-timeout 1 closes a silent peer while a busy one stays", "[keepop
 }
 
 TEST_CASE("A peer that does not read its echo neither stalls another peer nor swells the server",
-          "[keepopen]") {
+          "[keepopen][memory]") {
     Server server({"-k"});
     const pid_t pid = server.process.pid();
     const std::size_t rss_before = memory_kib(pid, "VmRSS");
@@ -578,7 +578,7 @@ TEST_CASE("keep-open with -q prints nothing, and the limits need -k", "[keepopen
     CHECK(run({server_path(), "-k", "--idle-timeout", "0"}).exit_code == 2);
 }
 
-TEST_CASE("1000 idle peers cost the server no buffer each", "[keepopen]") {
+TEST_CASE("1000 idle peers cost the server no buffer each", "[keepopen][memory]") {
     raise_descriptor_limit(1100);
     Server server({"-k", "--max-clients", "1000"});
     const pid_t pid = server.process.pid();
