@@ -89,7 +89,9 @@ std::string rejected_option(int argc, char* const argv[], bool missing_value) {
     const std::string_view last =
         optind > 0 && optind <= argc && argv[optind - 1] != nullptr ? argv[optind - 1] : "";
     const bool long_option = last.starts_with("--");
-    if ((missing_value && long_option) || (!missing_value && optopt == 0)) {
+    // A long option is named as typed, also when it was given a value it does not take (getopt
+    // then sets optopt to its code, which may not be a character at all).
+    if (long_option || (!missing_value && optopt == 0)) {
         return std::string(last.substr(0, last.find('=')));
     }
     return std::string("-") + static_cast<char>(optopt);

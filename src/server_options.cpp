@@ -15,6 +15,8 @@ std::string server_usage() {
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
            "  -q, --quiet         print errors only\n"
+           "      --no-splice     echo through a user-space buffer (read/write) instead of\n"
+           "                      splice(2); for comparison and for kernels that misbehave\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
@@ -22,10 +24,15 @@ std::string server_usage() {
 }
 
 ServerOptions parse_server_options(int argc, char* argv[]) {
+    constexpr int no_splice = 256; // long only: past every short option's character
     static const option long_options[] = {
-        {"host", required_argument, nullptr, 'H'}, {"port", required_argument, nullptr, 'p'},
-        {"quiet", no_argument, nullptr, 'q'},      {"help", no_argument, nullptr, 'h'},
-        {"version", no_argument, nullptr, 'V'},    {nullptr, 0, nullptr, 0},
+        {"host", required_argument, nullptr, 'H'},
+        {"port", required_argument, nullptr, 'p'},
+        {"quiet", no_argument, nullptr, 'q'},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, 'V'},
+        {"no-splice", no_argument, nullptr, no_splice},
+        {nullptr, 0, nullptr, 0},
     };
     ServerOptions options;
     optind = 0; // glibc: 0 starts a fresh parse
@@ -37,6 +44,10 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         }
         if (option == ':') {
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+        }
+        if (option == no_splice) {
+            options.splice = false;
+            continue;
         }
         if (!apply_common_option(option, optarg, true, options)) {
             throw UsageError("unknown option " + rejected_option(argc, argv, false));

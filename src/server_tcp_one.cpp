@@ -43,7 +43,7 @@ std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
 
 } // namespace
 
-int serve_one_tcp_peer(const ServerOptions& /*options*/, std::vector<Listener> listeners,
+int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
                        const Status& status) {
     std::optional<Accepted> accepted = accept_first(listeners);
     if (!accepted) {
@@ -54,7 +54,8 @@ int serve_one_tcp_peer(const ServerOptions& /*options*/, std::vector<Listener> l
 
     const std::string peer = accepted->peer.to_string();
     status.line("Client connected: " + peer);
-    const EchoOutcome outcome = echo_until_eof(accepted->socket.fd(), stop_fd());
+    const EchoOutcome outcome = echo_until_eof(
+        accepted->socket.fd(), stop_fd(), options.splice ? EchoPath::fastest : EchoPath::portable);
     accepted->socket.reset();
 
     switch (outcome.end) {

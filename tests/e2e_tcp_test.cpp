@@ -64,8 +64,7 @@ TEST_CASE("The greeting comes back and the server exits after its one peer", "[e
 
 TEST_CASE("The Listening line is exact", "[e2e]") {
     Server server;
-    CHECK(server.process.err() ==
-          "[+] Listening on 127.0.0.1:" + server.port_text() + " (TCP)\n");
+    CHECK(server.process.err() == "[+] Listening on 127.0.0.1:" + server.port_text() + " (TCP)\n");
 }
 
 TEST_CASE("Words are sent joined by single spaces", "[e2e]") {
@@ -94,6 +93,23 @@ TEST_CASE("8 MiB of random bytes stream through echo-client -", "[e2e]") {
     CHECK(reply.out.size() == data.size());
     CHECK(reply.out == data);
     CHECK(server.process.finish().exit_code == 0);
+}
+
+TEST_CASE("The server echoes the same through splice and through --no-splice", "[e2e]") {
+    const std::string data = random_bytes(8 * 1024 * 1024 + 5, 43);
+    for (const bool splice : {true, false}) {
+        CAPTURE(splice);
+        Server server(splice ? std::vector<std::string>{}
+                             : std::vector<std::string>{"--no-splice"});
+        const auto reply = run(client(server, {"-"}), data, 60s);
+        CHECK(reply.exit_code == 0);
+        CHECK(reply.out == data);
+        const auto done = server.process.finish();
+        CHECK(done.exit_code == 0);
+        CHECK(done.err.find("(8388613 bytes echoed)") != std::string::npos);
+    }
+    const auto help = run({server_path(), "--help"});
+    CHECK(help.out.find("--no-splice") != std::string::npos);
 }
 
 TEST_CASE("The server answers a half-close with everything, then its own FIN", "[e2e]") {
@@ -189,8 +205,7 @@ TEST_CASE("IPv6 loopback works in both programs", "[e2e]") {
 TEST_CASE("Every address of a name is served", "[e2e]") {
     Process server({server_path(), "-H", "localhost", "-p", "0"});
     const std::uint16_t port = server.wait_listening();
-    const auto addresses =
-        echo::resolve("localhost", port, echo::Family::any, SOCK_STREAM, true);
+    const auto addresses = echo::resolve("localhost", port, echo::Family::any, SOCK_STREAM, true);
     for (std::size_t i = 1; i < addresses.size(); ++i) {
         server.wait_for_line("[+] Listening on ");
     }
@@ -242,8 +257,8 @@ TEST_CASE("Quiet mode (-q) keeps only errors", "[e2e]") {
 
     const auto reply = run({client_path(), "-q", "-H", "127.0.0.1", "-p", std::to_string(port)});
     CHECK(reply.exit_code == 1);
-    CHECK(reply.err == "echo-client: connect to 127.0.0.1:" + std::to_string(port) +
-                           ": Connection refused\n");
+    CHECK(reply.err ==
+          "echo-client: connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused\n");
 }
 
 TEST_CASE("A closed stderr does not stop the server", "[e2e]") {
@@ -273,9 +288,8 @@ TEST_CASE("A peer that resets is an error line and exit 1, not a signal", "[e2e]
 
 TEST_CASE("A message whose echo differs is a mismatch, exit 1", "[e2e]") {
     // A lying peer: echoes with the third byte changed.
-    echo::Socket listener =
-        echo::bind_to(echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0],
-                      SOCK_STREAM);
+    echo::Socket listener = echo::bind_to(
+        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0], SOCK_STREAM);
     const std::string port = std::to_string(echo::local_address(listener.fd()).port());
     Process client_process({client_path(), "-H", "127.0.0.1", "-p", port, "abcdef"});
     REQUIRE(echo::wait_for(listener.fd(), POLLIN, 10s));

@@ -58,6 +58,7 @@ TEST_CASE("Server defaults are the tutorial's", "[options]") {
     CHECK_FALSE(options.quiet);
     CHECK_FALSE(options.help);
     CHECK_FALSE(options.version);
+    CHECK(options.splice);
 }
 
 TEST_CASE("Server options in short, long and attached forms", "[options]") {
@@ -74,6 +75,7 @@ TEST_CASE("Server options in short, long and attached forms", "[options]") {
     CHECK(server({"-qh"}).help);
     CHECK(server({"--version"}).version);
     CHECK(server({"-V"}).version);
+    CHECK_FALSE(server({"--no-splice"}).splice);
 }
 
 TEST_CASE("Options can be parsed twice in one process", "[options]") {
@@ -91,6 +93,7 @@ TEST_CASE("Server usage errors", "[options]") {
     CHECK(usage_error([] { server({"-H"}); }) == "option -H needs a value");
     CHECK(usage_error([] { server({"-H", ""}); }).find("--host needs") == 0);
     CHECK(usage_error([] { server({"extra"}); }) == "unexpected argument 'extra'");
+    CHECK(usage_error([] { server({"--no-splice=1"}); }).find("--no-splice") != std::string::npos);
     for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
         CAPTURE(bad);
         CHECK(usage_error([bad] { server({"-p", bad}); }) ==
@@ -138,4 +141,5 @@ TEST_CASE("Usage texts list every option", "[options]") {
         CHECK(echo::client_usage().find(option) != std::string::npos);
     }
     CHECK(echo::client_usage().find("--timeout") != std::string::npos);
+    CHECK(echo::server_usage().find("--no-splice") != std::string::npos);
 }

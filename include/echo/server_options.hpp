@@ -7,7 +7,9 @@
 
 namespace echo {
 
-struct ServerOptions : CommonOptions {};
+struct ServerOptions : CommonOptions {
+    bool splice = true; // --no-splice: echo through our own buffer, never splice(2)
+};
 
 // Parses echo-server's command line; throws UsageError and never exits. Not thread-safe: it uses
 // getopt_long(3), whose state it resets first.

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#include "echo/echo_paths.hpp"
+#include "echo/io.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace echo::detail {
+
+EchoOutcome echo_by_copy(int peer, int stop_fd, EchoOutcome so_far,
+                         std::span<const std::byte> pending) {
+    // Read what is there, write all of it, then read again: one buffer, never more than 64 KiB
+    // held for a peer that does not read its echo.
+    std::vector<std::byte> buffer(std::max<std::size_t>(64 * 1024, pending.size()));
+    std::copy(pending.begin(), pending.end(), buffer.begin());
+    std::size_t filled = pending.size();
+    std::size_t written = 0;
+    EchoOutcome outcome = so_far;
+    for (unsigned round = 1;; ++round) {
+        // A peer that keeps us busy never makes us wait; look for a stop now and then anyway.
+        if (round % rounds_between_stop_checks == 0 && wait_or_stop(peer, 0, stop_fd)) {
+            outcome.end = EchoOutcome::End::stopped;
+            return outcome;
+        }
+        IoResult result;
+        short waiting_for = 0;
+        if (written < filled) {
+            result = write_some(peer, std::span(buffer).subspan(written, filled - written));
+            if (result.status == IoStatus::ok) {
+                written += result.bytes;
+                outcome.bytes += result.bytes;
+                continue;
+            }
+            waiting_for = POLLOUT;
+            outcome.step = "send to";
+        } else {
+            result = read_some(peer, std::span(buffer).first(64 * 1024));
+            if (result.status == IoStatus::ok) {
+                filled = result.bytes;
+                written = 0;
+                continue;
+            }
+            if (result.status == IoStatus::eof) {
+                // The peer shut down its write side and everything it sent has been echoed:
+                // send our FIN too. A peer that already left makes this fail; nothing is lost.
+                ::shutdown(peer, SHUT_WR);
+                return outcome;
+            }
+            waiting_for = POLLIN;
+            outcome.step = "recv from";
+        }
+        if (result.status == IoStatus::error) {
+            outcome.end = EchoOutcome::End::failed;
+            outcome.error = result.error;
+            return outcome;
+        }
+        if (wait_or_stop(peer, waiting_for, stop_fd)) {
+            outcome.end = EchoOutcome::End::stopped;
+            return outcome;
+        }
+    }
+}
+
+} // namespace echo::detail
