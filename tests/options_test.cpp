@@ -96,8 +96,9 @@ TEST_CASE("Server usage errors", "[options]") {
     CHECK(usage_error([] { server({"--no-splice=1"}); }).find("--no-splice") != std::string::npos);
     for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] { server({"-p", bad}); }) ==
-              std::string("port must be a whole number in 0..65535, not '") + bad + "'");
+        CHECK(usage_error([bad] {
+                  server({"-p", bad});
+              }) == std::string("port must be a whole number in 0..65535, not '") + bad + "'");
     }
 }
 
@@ -119,14 +120,22 @@ TEST_CASE("Client words, stream and timeout", "[options]") {
     CHECK(client({"-t", "0.5"}).timeout == 500ms);
     CHECK(client({"--timeout=2"}).timeout == 2s);
     CHECK(client({"-t", "0.0001"}).timeout == 1ms);
+    CHECK(client({"-t", "1.0011"}).timeout == 1002ms);
+    CHECK(client({"-t", "1.0010000"}).timeout == 1001ms);
+    CHECK(client({"-t", ".25"}).timeout == 250ms);
+    CHECK(client({"-t", "3."}).timeout == 3s);
+    CHECK(client({"-t", "86400"}).timeout == 86400s);
+    CHECK(client({"-t", "0086400.000"}).timeout == 86400s);
 }
 
 TEST_CASE("Client usage errors", "[options]") {
-    CHECK(usage_error([] { client({"-p", "0"}); }) ==
-          "port must be a whole number in 1..65535, not '0'");
+    CHECK(usage_error([] {
+              client({"-p", "0"});
+          }) == "port must be a whole number in 1..65535, not '0'");
     CHECK(usage_error([] { client({"-t"}); }) == "option -t needs a value");
     CHECK(usage_error([] { client({"--timeout"}); }) == "option --timeout needs a value");
-    for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s"}) {
+    for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s", ".", "0.000",
+                            "+1", "1.2.3", " 1", "86400.0001", "99999999999999999999999"}) {
         CAPTURE(bad);
         CHECK(usage_error([bad] { client({"-t", bad}); }).find("--timeout takes seconds") == 0);
     }
