@@ -12,9 +12,11 @@ namespace echo::detail {
 
 EchoOutcome echo_by_copy(int peer, int stop_fd, EchoOutcome so_far,
                          std::span<const std::byte> pending) {
-    // Read what is there, write all of it, then read again: one buffer, never more than 64 KiB
-    // held for a peer that does not read its echo.
-    std::vector<std::byte> buffer(std::max<std::size_t>(64 * 1024, pending.size()));
+    // Read what is there, write all of it, then read again: one buffer, never more than 256 KiB
+    // held for a peer that does not read its echo (256 rather than 64 KiB: a tenth less CPU per
+    // byte, measured with bench/).
+    constexpr std::size_t buffer_size = 256 * 1024;
+    std::vector<std::byte> buffer(std::max(buffer_size, pending.size()));
     std::copy(pending.begin(), pending.end(), buffer.begin());
     std::size_t filled = pending.size();
     std::size_t written = 0;
@@ -37,7 +39,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, EchoOutcome so_far,
             waiting_for = POLLOUT;
             outcome.step = "send to";
         } else {
-            result = read_some(peer, std::span(buffer).first(64 * 1024));
+            result = read_some(peer, std::span(buffer).first(buffer_size));
             if (result.status == IoStatus::ok) {
                 filled = result.bytes;
                 written = 0;

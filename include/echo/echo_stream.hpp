@@ -17,7 +17,7 @@ struct EchoOutcome {
 // How the bytes travel from the peer back to it.
 enum class EchoPath {
     fastest,  // splice(2) through a pipe where the kernel offers it (Linux), else the portable loop
-    portable, // read(2) into one 64 KiB buffer of ours, write(2) all of it, read again
+    portable, // read(2) into one 256 KiB buffer of ours, write(2) all of it, read again
 };
 
 // Echoes every byte read from the connected, non-blocking stream socket `peer` back to it until
