@@ -27,9 +27,10 @@ std::uint16_t parse_port(std::string_view text, bool allow_zero) {
     return static_cast<std::uint16_t>(value);
 }
 
-std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option) {
-    // Decimal digits only, read exactly (no floating point, so no libm in either program):
-    // whole seconds, then the fraction rounded up to whole milliseconds.
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option,
+                                        bool allow_zero) {
+    // Decimal digits only, read exactly (no floating point, so no libm in echo-server): whole
+    // seconds, then the fraction rounded up to whole milliseconds.
     constexpr std::uint64_t one_day_ms = 86400 * 1000;
     const std::size_t point = text.find('.');
     const std::string_view whole = text.substr(0, point);
@@ -53,9 +54,10 @@ std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view 
             break;
         }
     }
-    if (!valid || ms == 0 || ms > one_day_ms) {
-        throw UsageError(std::string(option) +
-                         " takes seconds greater than 0 and at most 86400, not " + quoted(text));
+    if (!valid || (ms == 0 && !allow_zero) || ms > one_day_ms) {
+        throw UsageError(std::string(option) + " takes seconds " +
+                         (allow_zero ? "from 0" : "greater than 0") + " and at most 86400, not " +
+                         quoted(text));
     }
     return std::chrono::milliseconds(ms);
 }
@@ -93,6 +95,9 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
     case 'q':
         options.quiet = true;
         return true;
+    case 'v':
+        options.verbose = true;
+        return true;
     case 'h':
         options.help = true;
         return true;
@@ -101,6 +106,12 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
         return true;
     default:
         return false;
+    }
+}
+
+void check_common_options(const CommonOptions& options) {
+    if (options.quiet && options.verbose) {
+        throw UsageError("-q (quiet) and -v (verbose) exclude each other");
     }
 }
 

@@ -35,7 +35,7 @@ int main(int argc, char* argv[]) {
         return exit_ok;
     }
 
-    const Status status(program, options.quiet);
+    const Status status(program, options.quiet, options.verbose);
     try {
         const auto addresses =
             resolve(options.host, options.port, options.family, SOCK_STREAM, false);
@@ -44,6 +44,12 @@ int main(int argc, char* argv[]) {
         status.line("Connected to " + server.to_string() + " (TCP)");
         if (options.stream) {
             return stream_stdio(options, std::move(socket), server, status);
+        }
+        if (options.measuring()) {
+            return measure_rounds(options, std::move(socket), server, status);
+        }
+        if (options.interactive) {
+            return run_interactive(options, std::move(socket), server, status);
         }
         return send_message(options, std::move(socket), server, status);
     } catch (const std::exception& error) {

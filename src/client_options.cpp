@@ -5,9 +5,18 @@
 
 namespace echo {
 
+namespace {
+
+// Long options without a short form.
+enum : int { opt_interval = 256, opt_json };
+
+} // namespace
+
 std::string client_usage() {
     return "Usage: echo-client [OPTION]... [WORD...]\n"
            "       echo-client [OPTION]... -\n"
+           "       echo-client -c N [-s BYTES] [OPTION]...\n"
+           "       echo-client -i [OPTION]...\n"
            "Send a message to an echo server and print its echo.\n"
            "Without words the message is 'Hola, servidor!'; with words, the words joined by\n"
            "single spaces; with '-', standard input is streamed and the echo written to\n"
@@ -20,6 +29,15 @@ std::string client_usage() {
            "  -6                  IPv6 only\n"
            "  -t, --timeout SEC   seconds to wait for the connection and for each part of\n"
            "                      the echo of a message (default 10; fractions allowed)\n"
+           "  -c, --count N       measure: send the payload N times, each after the echo of\n"
+           "                      the one before, and print round-trip statistics\n"
+           "  -s, --size BYTES    measure with a payload of BYTES pattern bytes instead of the\n"
+           "                      message (implies -c 1 unless -c is given)\n"
+           "      --interval SEC  pause between measured rounds (default 0)\n"
+           "      --json          print the statistics as one JSON object\n"
+           "  -i, --interactive   send each line typed, show its echo and round-trip time\n"
+           "  -v, --verbose       show every chunk sent and received, with a hexdump, and\n"
+           "                      the connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
@@ -32,26 +50,52 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
         {"timeout", required_argument, nullptr, 't'},
+        {"count", required_argument, nullptr, 'c'},
+        {"size", required_argument, nullptr, 's'},
+        {"interval", required_argument, nullptr, opt_interval},
+        {"json", no_argument, nullptr, opt_json},
+        {"interactive", no_argument, nullptr, 'i'},
+        {"verbose", no_argument, nullptr, 'v'},
         {"quiet", no_argument, nullptr, 'q'},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
         {nullptr, 0, nullptr, 0},
     };
     ClientOptions options;
+    bool interval_given = false;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46t:qhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46t:c:s:ivqhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
-        if (option == ':') {
+        switch (option) {
+        case ':':
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
-        }
-        if (option == 't') {
+        case 't':
             options.timeout = parse_seconds(optarg, "--timeout");
-        } else if (!apply_common_option(option, optarg, false, options)) {
-            throw UsageError("unknown option " + rejected_option(argc, argv, false));
+            break;
+        case 'c':
+            options.count = parse_count(optarg, "--count", 1, 1'000'000'000);
+            break;
+        case 's':
+            options.size = parse_count(optarg, "--size", 0, max_payload_size);
+            break;
+        case opt_interval:
+            options.interval = parse_seconds(optarg, "--interval", true);
+            interval_given = true;
+            break;
+        case opt_json:
+            options.json = true;
+            break;
+        case 'i':
+            options.interactive = true;
+            break;
+        default:
+            if (!apply_common_option(option, optarg, false, options)) {
+                throw UsageError("unknown option " + rejected_option(argc, argv, false));
+            }
         }
     }
 
@@ -69,6 +113,21 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
             }
             options.message += argv[i];
         }
+    }
+
+    check_common_options(options);
+    if (options.count == 0 && (options.size || options.json || interval_given)) {
+        options.count = 1;
+    }
+    if (options.measuring() && options.stream) {
+        throw UsageError("measuring (-c, -s, --interval, --json) sends its own payload, not '-'");
+    }
+    if (options.measuring() && options.size && words > 0) {
+        throw UsageError("-s (a pattern payload) cannot be mixed with words");
+    }
+    if (options.interactive && (options.stream || words > 0 || options.measuring())) {
+        throw UsageError("-i (interactive) reads its lines from the terminal: no words, '-', "
+                         "-c, -s, --interval or --json with it");
     }
     return options;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "echo/client_modes.hpp"
+#include "echo/connection_trace.hpp"
 #include "echo/pump.hpp"
 #include "echo/status.hpp"
 
@@ -30,8 +31,10 @@ std::string step_name(PumpResult::Step step, const std::string& server) {
 int stream_stdio(const ClientOptions& /*options*/, Socket socket, const Address& server,
                  const Status& status) {
     const std::string name = server.to_string();
-    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd());
+    ConnectionTrace trace(status, name);
+    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd(), &trace);
     socket.reset();
+    trace.ended(result.failed == PumpResult::Step::none ? "server closed" : "failure");
     if (result.failed != PumpResult::Step::none) {
         status.error(describe(step_name(result.failed, name), result.error));
         return exit_failure;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "echo/connection_trace.hpp"
 #include "echo/echo_paths.hpp"
 #include "echo/io.hpp"
 
@@ -10,7 +11,7 @@
 
 namespace echo::detail {
 
-EchoOutcome echo_by_copy(int peer, int stop_fd, EchoOutcome so_far,
+EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutcome so_far,
                          std::span<const std::byte> pending) {
     // Read what is there, write all of it, then read again: one buffer, never more than 256 KiB
     // held for a peer that does not read its echo (256 rather than 64 KiB: a tenth less CPU per
@@ -32,6 +33,9 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, EchoOutcome so_far,
         if (written < filled) {
             result = write_some(peer, std::span(buffer).subspan(written, filled - written));
             if (result.status == IoStatus::ok) {
+                if (trace != nullptr) {
+                    trace->sent(std::span(buffer).subspan(written, result.bytes));
+                }
                 written += result.bytes;
                 outcome.bytes += result.bytes;
                 continue;
@@ -41,6 +45,9 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, EchoOutcome so_far,
         } else {
             result = read_some(peer, std::span(buffer).first(buffer_size));
             if (result.status == IoStatus::ok) {
+                if (trace != nullptr) {
+                    trace->received(std::span(buffer).first(result.bytes));
+                }
                 filled = result.bytes;
                 written = 0;
                 continue;
@@ -48,7 +55,13 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, EchoOutcome so_far,
             if (result.status == IoStatus::eof) {
                 // The peer shut down its write side and everything it sent has been echoed:
                 // send our FIN too. A peer that already left makes this fail; nothing is lost.
+                if (trace != nullptr) {
+                    trace->peer_closed_write();
+                }
                 ::shutdown(peer, SHUT_WR);
+                if (trace != nullptr) {
+                    trace->closed_write();
+                }
                 return outcome;
             }
             waiting_for = POLLIN;

@@ -26,17 +26,18 @@ bool wait_or_stop(int peer, short events, int stop_fd) {
 
 } // namespace detail
 
-// The one place where the fast path is chosen: splice where the kernel takes it, and the
-// portable loop for the rest of the stream as soon as it does not.
-EchoOutcome echo_until_eof(int peer, int stop_fd, EchoPath path) {
-    if (path == EchoPath::fastest) {
+// The one place where the fast path is chosen: splice where the kernel takes it and nobody
+// needs to see the bytes, and the portable loop for the rest of the stream as soon as the kernel
+// refuses.
+EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace* trace, EchoPath path) {
+    if (path == EchoPath::fastest && trace == nullptr) {
         detail::SpliceEnd spliced = detail::echo_by_splice(peer, stop_fd);
         if (!spliced.unsupported) {
             return spliced.outcome;
         }
-        return detail::echo_by_copy(peer, stop_fd, spliced.outcome, spliced.pending);
+        return detail::echo_by_copy(peer, stop_fd, nullptr, spliced.outcome, spliced.pending);
     }
-    return detail::echo_by_copy(peer, stop_fd, EchoOutcome{}, {});
+    return detail::echo_by_copy(peer, stop_fd, trace, EchoOutcome{}, {});
 }
 
 } // namespace echo

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/pump.hpp"
 
+#include "echo/connection_trace.hpp"
 #include "echo/io.hpp"
 
 #include <array>
@@ -55,7 +56,7 @@ constexpr short ready_or_hung_up = POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNV
 
 } // namespace
 
-PumpResult pump(int input, int output, int sock) {
+PumpResult pump(int input, int output, int sock, ConnectionTrace* trace) {
     Buffer to_socket;
     Buffer to_output;
     bool input_open = true;
@@ -74,6 +75,9 @@ PumpResult pump(int input, int output, int sock) {
         if (!input_open && to_socket.empty() && write_side_open) {
             ::shutdown(sock, SHUT_WR);
             write_side_open = false;
+            if (trace != nullptr) {
+                trace->closed_write();
+            }
             result.input_finished = true;
         }
         // The server closed its side and everything it sent is written: done.
@@ -120,6 +124,9 @@ PumpResult pump(int input, int output, int sock) {
         if ((fds[net].revents & ready_or_hung_up) != 0 && !to_socket.empty()) {
             const IoResult r = write_some(sock, to_socket.pending());
             if (r.status == IoStatus::ok) {
+                if (trace != nullptr) {
+                    trace->sent(to_socket.pending().first(r.bytes));
+                }
                 to_socket.drained(r.bytes);
                 result.sent += r.bytes;
             } else if (r.status == IoStatus::error) {
@@ -128,11 +135,18 @@ PumpResult pump(int input, int output, int sock) {
         }
         if ((fds[net].revents & (POLLIN | POLLHUP | POLLERR)) != 0 && socket_readable &&
             to_output.has_room()) {
-            const IoResult r = read_some(sock, to_output.room());
+            const std::span<std::byte> room = to_output.room();
+            const IoResult r = read_some(sock, room);
             if (r.status == IoStatus::ok) {
+                if (trace != nullptr) {
+                    trace->received(room.first(r.bytes));
+                }
                 to_output.filled(r.bytes);
             } else if (r.status == IoStatus::eof) {
                 socket_readable = false;
+                if (trace != nullptr) {
+                    trace->peer_closed_write();
+                }
             } else if (r.status == IoStatus::error) {
                 return fail(PumpResult::Step::receive, r.error);
             }

@@ -35,7 +35,7 @@ int main(int argc, char* argv[]) {
         return exit_ok;
     }
 
-    const Status status(program, options.quiet);
+    const Status status(program, options.quiet, options.verbose);
     try {
         install_stop_handlers();
         const auto addresses =

@@ -14,6 +14,8 @@ std::string server_usage() {
            "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
+           "  -v, --verbose       show every chunk received and sent, with a hexdump, and\n"
+           "                      each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
            "      --no-splice     echo through a user-space buffer (read/write) instead of\n"
            "                      splice(2); for comparison and for kernels that misbehave\n"
@@ -29,6 +31,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
         {"quiet", no_argument, nullptr, 'q'},
+        {"verbose", no_argument, nullptr, 'v'},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
         {"no-splice", no_argument, nullptr, no_splice},
@@ -38,7 +41,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46qhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46qvhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
@@ -56,6 +59,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     if (optind < argc) {
         throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
     }
+    check_common_options(options);
     return options;
 }
 

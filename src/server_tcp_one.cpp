@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "echo/connection_trace.hpp"
 #include "echo/echo_stream.hpp"
 #include "echo/net.hpp"
 #include "echo/server_modes.hpp"
@@ -54,9 +55,14 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
 
     const std::string peer = accepted->peer.to_string();
     status.line("Client connected: " + peer);
-    const EchoOutcome outcome = echo_until_eof(
-        accepted->socket.fd(), stop_fd(), options.splice ? EchoPath::fastest : EchoPath::portable);
+    ConnectionTrace trace(status, peer);
+    const EchoOutcome outcome =
+        echo_until_eof(accepted->socket.fd(), stop_fd(), status.verbose() ? &trace : nullptr,
+                       options.splice ? EchoPath::fastest : EchoPath::portable);
     accepted->socket.reset();
+    trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"
+                : outcome.end == EchoOutcome::End::stopped     ? "stopped by signal"
+                                                           : describe(outcome.step, outcome.error));
 
     switch (outcome.end) {
     case EchoOutcome::End::peer_finished:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/status.hpp"
 
+#include "echo/hexdump.hpp"
 #include "echo/io.hpp"
 
 #include <cstring>
@@ -27,6 +28,26 @@ void Status::line(std::string_view text) const {
 
 void Status::error(std::string_view text) const {
     write_line(program_ + ": " + std::string(text) + "\n");
+}
+
+void Status::received(std::string_view peer, std::span<const std::byte> bytes) const {
+    if (verbose_) {
+        write_line("[<] " + std::to_string(bytes.size()) + " bytes from " + std::string(peer) +
+                   "\n" + hexdump(bytes));
+    }
+}
+
+void Status::sent(std::string_view peer, std::span<const std::byte> bytes) const {
+    if (verbose_) {
+        write_line("[>] " + std::to_string(bytes.size()) + " bytes to " + std::string(peer) + "\n" +
+                   hexdump(bytes));
+    }
+}
+
+void Status::event(std::string_view text) const {
+    if (verbose_) {
+        write_line("[*] " + std::string(text) + "\n");
+    }
 }
 
 std::string describe(std::string_view step, int error) {

@@ -85,8 +85,7 @@ TEST_CASE("connect_any tries every address and reports the last failure", "[addr
     echo::Socket listener = echo::bind_to(one("127.0.0.1", 0), SOCK_STREAM);
     const echo::Address listening = echo::local_address(listener.fd());
 
-    const echo::Socket connected =
-        echo::connect_any({first.address, listening}, SOCK_STREAM, 5s);
+    const echo::Socket connected = echo::connect_any({first.address, listening}, SOCK_STREAM, 5s);
     CHECK(echo::peer_address(connected.fd()) == listening);
 
     try {

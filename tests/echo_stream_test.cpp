@@ -101,7 +101,7 @@ TEST_CASE("Both echo paths return every byte and then a FIN", "[echo]") {
             CAPTURE(name(path), size);
             TcpPair pair;
             auto echoer = std::async(std::launch::async, [&pair, path] {
-                return echo::echo_until_eof(pair.ours.fd(), -1, path);
+                return echo::echo_until_eof(pair.ours.fd(), -1, nullptr, path);
             });
             const std::string data = random_bytes(size, static_cast<std::uint32_t>(size + 11));
             const std::string echoed = client_round(pair.theirs.fd(), data);
@@ -126,7 +126,7 @@ TEST_CASE("Both echo paths report a peer that vanished", "[echo]") {
         const std::string data(1000, 'x');
         (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
         theirs.reset(); // sent, then gone without reading: the echo has nowhere to go
-        const EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1, path);
+        const EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1, nullptr, path);
         CHECK(outcome.end == EchoOutcome::End::failed);
         CHECK(std::string(outcome.step) == "send to");
         CHECK(outcome.error == EPIPE);
@@ -142,7 +142,7 @@ TEST_CASE("Both echo paths stop when asked, even with a peer that never reads", 
         const Socket stop_read(fds[0]);
         const Socket stop_write(fds[1]);
         auto echoer = std::async(std::launch::async, [&pair, &stop_read, path] {
-            return echo::echo_until_eof(pair.ours.fd(), stop_read.fd(), path);
+            return echo::echo_until_eof(pair.ours.fd(), stop_read.fd(), nullptr, path);
         });
         // Fill both directions until our writes block: the echoer is then stuck waiting to send.
         echo::set_nonblocking(pair.theirs.fd(), true);
@@ -175,7 +175,7 @@ TEST_CASE("The portable loop carries on with bytes the fast path handed over", "
     EchoOutcome so_far;
     so_far.bytes = 1000; // echoed before the hand-over
     auto echoer = std::async(std::launch::async, [&] {
-        return echo::detail::echo_by_copy(pair.ours.fd(), -1, so_far,
+        return echo::detail::echo_by_copy(pair.ours.fd(), -1, nullptr, so_far,
                                           std::as_bytes(std::span(handed)));
     });
     const std::string echoed = client_round(pair.theirs.fd(), rest);

@@ -152,3 +152,50 @@ TEST_CASE("Usage texts list every option", "[options]") {
     CHECK(echo::client_usage().find("--timeout") != std::string::npos);
     CHECK(echo::server_usage().find("--no-splice") != std::string::npos);
 }
+
+TEST_CASE("Measuring options", "[options]") {
+    const echo::ClientOptions counted = client({"-c", "10", "-s", "1000", "--interval", "0.5"});
+    CHECK(counted.measuring());
+    CHECK(counted.count == 10);
+    CHECK(counted.size == std::size_t{1000});
+    CHECK(counted.interval == 500ms);
+    CHECK_FALSE(client({}).measuring());
+    CHECK(client({"-s", "0"}).count == 1); // -s alone measures one round
+    CHECK(client({"--json"}).count == 1);
+    CHECK(client({"--json"}).json);
+    CHECK(client({"--interval", "0"}).interval == 0ms);
+    CHECK(client({"-c", "3", "hello", "there"}).message == "hello there");
+}
+
+TEST_CASE("Measuring usage errors", "[options]") {
+    CHECK(usage_error([] {
+              client({"-c", "0"});
+          }) == "--count takes a whole number in 1..1000000000, not '0'");
+    CHECK(usage_error([] { client({"-c", "x"}); }).find("--count takes") == 0);
+    CHECK(usage_error([] {
+              client({"-s", "-1"});
+          }).find("--size takes a whole number in 0..") == 0);
+    CHECK(usage_error([] { client({"-s", "67108865"}); }).find("--size takes") == 0);
+    CHECK(usage_error([] {
+              client({"--interval", "-1"});
+          }).find("--interval takes seconds from 0") == 0);
+    CHECK(usage_error([] { client({"--interval"}); }) == "option --interval needs a value");
+    CHECK(usage_error([] { client({"-c", "2", "-"}); }).find("measuring") == 0);
+    CHECK(usage_error([] { client({"-s", "9", "word"}); }).find("-s (a pattern payload)") == 0);
+}
+
+TEST_CASE("Interactive and verbose options", "[options]") {
+    CHECK(client({"-i"}).interactive);
+    CHECK(client({"--interactive"}).interactive);
+    CHECK(client({"-v"}).verbose);
+    CHECK(server({"--verbose"}).verbose);
+    CHECK(usage_error([] { client({"-i", "word"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] { client({"-i", "-"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] { client({"-i", "-c", "3"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] {
+              client({"-q", "-v"});
+          }) == "-q (quiet) and -v (verbose) exclude each other");
+    CHECK(usage_error([] {
+              server({"-v", "-q"});
+          }) == "-q (quiet) and -v (verbose) exclude each other");
+}

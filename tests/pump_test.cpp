@@ -68,12 +68,12 @@ std::string pump_through_echo(const std::string& input, echo::PumpResult& result
         return echo::echo_until_eof(peer.fd(), -1);
     });
     std::thread feeder(write_all_and_close, std::move(in.write_end), input);
-    auto pumped = std::async(std::launch::async,
-                             [&in, &out, sock = std::move(link.ours)]() mutable {
-                                 auto r = echo::pump(in.read_end.fd(), out.write_end.fd(), sock.fd());
-                                 out.write_end.reset(); // end of our output
-                                 return r;
-                             });
+    auto pumped =
+        std::async(std::launch::async, [&in, &out, sock = std::move(link.ours)]() mutable {
+            auto r = echo::pump(in.read_end.fd(), out.write_end.fd(), sock.fd());
+            out.write_end.reset(); // end of our output
+            return r;
+        });
     std::string echoed = read_all(out.read_end.fd());
     feeder.join();
     result = pumped.get();
@@ -86,8 +86,8 @@ std::string pump_through_echo(const std::string& input, echo::PumpResult& result
 } // namespace
 
 TEST_CASE("The pump carries bytes through an echo peer and back", "[pump]") {
-    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65536},
-                                   std::size_t{4 * 1024 * 1024 + 7}}) {
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{1}, std::size_t{65536}, std::size_t{4 * 1024 * 1024 + 7}}) {
         CAPTURE(size);
         const std::string input = echo::test::random_bytes(size, static_cast<std::uint32_t>(size));
         echo::PumpResult result;

@@ -15,7 +15,9 @@ using echo::Socket;
 
 namespace {
 
-bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
+bool is_open(int fd) {
+    return ::fcntl(fd, F_GETFD) != -1 || errno != EBADF;
+}
 
 std::pair<Socket, Socket> socket_pair() {
     int fds[2];

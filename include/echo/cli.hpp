@@ -28,6 +28,7 @@ struct CommonOptions {
     std::uint16_t port = 1234;
     Family family = Family::any;
     bool quiet = false;
+    bool verbose = false; // -v: show what crosses the wire on stderr
     bool help = false;
     bool version = false;
 };
@@ -35,18 +36,22 @@ struct CommonOptions {
 // A whole decimal number in 1..65535 (0..65535 when `allow_zero`), or UsageError.
 std::uint16_t parse_port(std::string_view text, bool allow_zero);
 
-// A decimal number of seconds such as 10 or 0.5, greater than 0 and at most one day, rounded up to
-// whole milliseconds, or UsageError naming `option`.
-std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option);
+// A decimal number of seconds such as 10 or 0.5, greater than 0 (or 0 itself when `allow_zero`)
+// and at most one day, rounded up to whole milliseconds, or UsageError naming `option`.
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option,
+                                        bool allow_zero = false);
 
 // A whole decimal number in min..max, or UsageError naming `option`.
 std::uint64_t parse_count(std::string_view text, std::string_view option, std::uint64_t min,
                           std::uint64_t max);
 
-// Applies one of the shared options (-H -p -4 -6 -q -h -V) and returns true, or returns false when
-// `option` is not one of them.
+// Applies one of the shared options (-H -p -4 -6 -q -v -h -V) and returns true, or returns false
+// when `option` is not one of them.
 bool apply_common_option(int option, const char* value, bool allow_port_zero,
                          CommonOptions& options);
+
+// The checks on the shared options once all are parsed: -q and -v exclude each other.
+void check_common_options(const CommonOptions& options);
 
 // The option getopt_long(3) just rejected (as unknown, or for its missing value), as the user
 // typed it: "-x" or "--bogus".

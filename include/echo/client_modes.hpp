@@ -18,4 +18,15 @@ int send_message(const ClientOptions& options, Socket socket, const Address& ser
 int stream_stdio(const ClientOptions& options, Socket socket, const Address& server,
                  const Status& status);
 
+// Measures round trips (-c, -s): `count` rounds over this one connection, then statistics.
+int measure_rounds(const ClientOptions& options, Socket socket, const Address& server,
+                   const Status& status);
+
+// Each line of standard input is sent and its echo shown with the round-trip time (-i).
+int run_interactive(const ClientOptions& options, Socket socket, const Address& server,
+                    const Status& status);
+
+// `size` bytes of a repeating a..z pattern: the payload of -s.
+std::string pattern_payload(std::size_t size);
+
 } // namespace echo

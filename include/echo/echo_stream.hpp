@@ -5,6 +5,8 @@
 
 namespace echo {
 
+class ConnectionTrace;
+
 struct EchoOutcome {
     enum class End { peer_finished, stopped, failed };
     End end = End::peer_finished;
@@ -22,8 +24,10 @@ enum class EchoPath {
 
 // Echoes every byte read from the connected, non-blocking stream socket `peer` back to it until
 // the peer's end of stream, then shuts down our write side. Returns early when `stop_fd` becomes
-// readable (pass -1 to never stop) or when the peer fails. Both paths behave the same way: only
-// the copying differs.
-EchoOutcome echo_until_eof(int peer, int stop_fd, EchoPath path = EchoPath::fastest);
+// readable (pass -1 to never stop) or when the peer fails. With a `trace`, every chunk and both
+// FINs are shown (-v): the trace needs the bytes in our hands, so it takes the portable loop.
+// Both paths behave the same way: only the copying differs.
+EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace* trace = nullptr,
+                           EchoPath path = EchoPath::fastest);
 
 } // namespace echo

@@ -5,6 +5,8 @@
 
 namespace echo {
 
+class ConnectionTrace;
+
 struct PumpResult {
     enum class Step { none, read_input, send, receive, write_output };
     std::uint64_t sent = 0;      // bytes read from input and sent on the socket
@@ -19,6 +21,7 @@ struct PumpResult {
 // without deadlock. At input's end it shuts down the socket's write side; it returns when the
 // socket reaches its end and everything received has been written, or on the first failure.
 // `sock` must be non-blocking; `input` and `output` may be pipes, files or terminals.
-PumpResult pump(int input, int output, int sock);
+// With a `trace`, every chunk on the socket and both FINs are shown (-v).
+PumpResult pump(int input, int output, int sock, ConnectionTrace* trace = nullptr);
 
 } // namespace echo

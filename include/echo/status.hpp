@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -9,19 +11,29 @@ namespace echo {
 // The one place where both programs talk to the user on stderr, so that lines look the same
 // everywhere: "[+] Listening on 127.0.0.1:1234 (TCP)" for status, "echo-server: cause" for errors.
 // Each line is one write(2), flushed at once; a closed or broken stderr is ignored.
+// With -v (verbose) it also shows what crosses the wire: "[<]" bytes received, "[>]" bytes sent,
+// each with a hexdump, and "[*]" events in the life of a connection.
 class Status final {
   public:
-    Status(std::string_view program, bool quiet) : program_(program), quiet_(quiet) {}
+    Status(std::string_view program, bool quiet, bool verbose = false)
+        : program_(program), quiet_(quiet), verbose_(verbose && !quiet) {}
 
     void line(std::string_view text) const;  // "[+] text", unless quiet
     void error(std::string_view text) const; // "program: text", always
 
+    // Only with -v:
+    void received(std::string_view peer, std::span<const std::byte> bytes) const;
+    void sent(std::string_view peer, std::span<const std::byte> bytes) const;
+    void event(std::string_view text) const; // "[*] text"
+
     [[nodiscard]] const std::string& program() const noexcept { return program_; }
     [[nodiscard]] bool quiet() const noexcept { return quiet_; }
+    [[nodiscard]] bool verbose() const noexcept { return verbose_; }
 
   private:
     std::string program_;
     bool quiet_;
+    bool verbose_;
 };
 
 // "text: strerror(error)"

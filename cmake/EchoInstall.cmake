@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: MIT
+# Where `cmake --install` puts things: programs in bin/, man pages in share/man/man1/, bash
+# completions where bash-completion looks, README and LICENSE in share/doc/echo-pair/.
+include(GNUInstallDirs)
+
+install(TARGETS echo-server echo-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# Man pages are installed compressed (Debian policy: gzip -9n, reproducible) where gzip exists.
+find_program(ECHO_GZIP gzip)
+set(echo_man_pages)
+foreach(page echo-server.1 echo-client.1)
+  if(ECHO_GZIP)
+    add_custom_command(
+      OUTPUT ${PROJECT_BINARY_DIR}/man/${page}.gz
+      COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/man/${page} ${PROJECT_BINARY_DIR}/man/${page}
+      COMMAND ${ECHO_GZIP} -9nf ${PROJECT_BINARY_DIR}/man/${page}
+      DEPENDS ${PROJECT_SOURCE_DIR}/man/${page}
+      COMMENT "Compressing man page ${page}"
+      VERBATIM)
+    list(APPEND echo_man_pages ${PROJECT_BINARY_DIR}/man/${page}.gz)
+  else()
+    list(APPEND echo_man_pages ${PROJECT_SOURCE_DIR}/man/${page})
+  endif()
+endforeach()
+add_custom_target(echo_man_pages ALL DEPENDS ${echo_man_pages})
+install(FILES ${echo_man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+
+# bash-completion's own answer, relative to our prefix: its pkg-config file places completions
+# below its datadir, which we replace with ours so that `--prefix ~/.local` stays writable.
+set(ECHO_BASH_COMPLETION_DIR "" CACHE STRING
+    "Where to install bash completions (relative to the prefix, or absolute); empty: ask bash-completion")
+set(echo_completions_dir "${ECHO_BASH_COMPLETION_DIR}")
+find_package(PkgConfig QUIET)
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(BASH_COMPLETION QUIET bash-completion)
+endif()
+if(NOT echo_completions_dir AND BASH_COMPLETION_FOUND)
+  execute_process(
+    COMMAND ${PKG_CONFIG_EXECUTABLE} --define-variable=datadir=${CMAKE_INSTALL_DATADIR}
+            --variable=completionsdir bash-completion
+    OUTPUT_VARIABLE echo_completions_dir OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(IS_ABSOLUTE "${echo_completions_dir}")
+    set(echo_completions_dir "") # not below datadir: it would ignore our prefix
+  endif()
+endif()
+if(NOT echo_completions_dir)
+  set(echo_completions_dir ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+endif()
+message(STATUS "bash completions go to ${echo_completions_dir}")
+install(FILES completions/echo-server completions/echo-client DESTINATION ${echo_completions_dir})
+
+install(FILES README.md LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace echo {
+
+struct RttSummary {
+    double min = 0;
+    double avg = 0;
+    double median = 0;
+    double p99 = 0; // nearest rank
+    double max = 0;
+    double stddev = 0; // population
+};
+
+// Microsecond round-trip times in any order; all zeros when there are none.
+RttSummary summarize(std::vector<double> rtt_us);
+
+// What a measuring run (echo-client -c) saw.
+struct RoundReport {
+    std::string server;            // 127.0.0.1:1234
+    std::string protocol;          // "tcp" or "udp"
+    std::uint64_t sent = 0;        // rounds sent (UDP: not counting retries)
+    std::uint64_t echoed = 0;      // rounds whose echo came back intact
+    std::uint64_t duplicates = 0;  // UDP: echoes of a round already echoed
+    std::uint64_t reordered = 0;   // UDP: echoes of an earlier round that arrived late
+    std::uint64_t retries = 0;     // UDP: datagrams sent again after a timeout
+    std::size_t payload_bytes = 0; // bytes each way per round
+    std::vector<double> rtt_us;    // one per echoed round
+};
+
+// The ping-style summary for stdout:
+//   --- 127.0.0.1:1234 tcp echo statistics ---
+//   10 rounds sent, 10 echoed, 15 bytes each
+//   rtt min/avg/median/p99/max/stddev = 41.0/52.3/50.1/98.0/98.0/14.2 us
+//   throughput 286806 bytes/s each way
+std::string format_summary(const RoundReport& report);
+
+// The same figures as one JSON object and a newline.
+std::string format_json(const RoundReport& report);
+
+} // namespace echo
