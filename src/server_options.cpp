@@ -26,7 +26,7 @@ std::string server_usage() {
 }
 
 ServerOptions parse_server_options(int argc, char* argv[]) {
-    constexpr int no_splice = 256; // long only: past every short option's character
+    constexpr int no_splice = 0x120; // long only: past every short option's character
     static const option long_options[] = {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
