@@ -133,7 +133,7 @@ TEST_CASE("Both echo paths report a peer that vanished", "[echo]") {
     }
 }
 
-TEST_CASE("Both echo paths stop when asked, even with a peer that never reads", "[echo]") {
+TEST_CASE("Both echo paths stop when asked even with a peer that never reads", "[echo]") {
     for (const EchoPath path : {EchoPath::fastest, EchoPath::portable}) {
         CAPTURE(name(path));
         TcpPair pair;
