@@ -85,6 +85,26 @@ bool operator==(const Address& a, const Address& b) noexcept {
     return a.length_ == b.length_ && std::memcmp(&a.storage_, &b.storage_, a.length_) == 0;
 }
 
+std::size_t AddressHash::operator()(const Address& address) const noexcept {
+    // FNV-1a: a handful of bytes, a good spread, no dependencies.
+    std::uint64_t hash = 14695981039346656037ULL;
+    auto mix = [&hash](const void* bytes, std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) {
+            hash = (hash ^ static_cast<const unsigned char*>(bytes)[i]) * 1099511628211ULL;
+        }
+    };
+    const int family = address.family();
+    const std::uint16_t port = address.port();
+    mix(&family, sizeof(family));
+    mix(&port, sizeof(port));
+    if (family == AF_INET) {
+        mix(&reinterpret_cast<const sockaddr_in*>(address.data())->sin_addr, sizeof(in_addr));
+    } else if (family == AF_INET6) {
+        mix(&reinterpret_cast<const sockaddr_in6*>(address.data())->sin6_addr, sizeof(in6_addr));
+    }
+    return static_cast<std::size_t>(hash);
+}
+
 Address local_address(int fd) {
     Address address;
     socklen_t length = address.size();

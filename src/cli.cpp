@@ -119,12 +119,25 @@ std::string rejected_option(int argc, char* const argv[], bool missing_value) {
     const std::string_view last =
         optind > 0 && optind <= argc && argv[optind - 1] != nullptr ? argv[optind - 1] : "";
     const bool long_option = last.starts_with("--");
-    // A long option is named as typed, also when it was given a value it does not take (getopt
-    // then sets optopt to its code, which may not be a character at all).
-    if (long_option || (!missing_value && optopt == 0)) {
+    if ((missing_value && long_option) || (!missing_value && optopt == 0)) {
         return std::string(last.substr(0, last.find('=')));
     }
     return std::string("-") + static_cast<char>(optopt);
+}
+
+std::string rejection(int argc, char* const argv[], const option* long_options) {
+    // "--quiet=1": getopt_long(3) has moved past it and reports the option's own letter.
+    const std::string_view last =
+        optind > 0 && optind <= argc && argv[optind - 1] != nullptr ? argv[optind - 1] : "";
+    if (optopt != 0 && last.starts_with("--") && last.find('=') != std::string_view::npos) {
+        const std::string_view name = last.substr(2, last.find('=') - 2);
+        for (const option* entry = long_options; entry->name != nullptr; ++entry) {
+            if (name == entry->name && entry->has_arg == no_argument && entry->val == optopt) {
+                return "option --" + std::string(name) + " takes no value";
+            }
+        }
+    }
+    return "unknown option " + rejected_option(argc, argv, false);
 }
 
 std::string version_line(std::string_view program) {

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "echo/client_modes.hpp"
 #include "echo/connection_trace.hpp"
+#include "echo/datagram.hpp"
 #include "echo/exchange.hpp"
 #include "echo/io.hpp"
+#include "echo/udp_exchange.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
 #include <sys/socket.h>
@@ -30,6 +34,10 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
     const std::string prompt = "echo> ";
     ConnectionTrace trace(status, server.to_string());
+    std::optional<UdpExchange> datagrams; // over UDP each line is one datagram
+    if (options.udp) {
+        datagrams.emplace(socket.fd(), server, options, status);
+    }
     std::string line;
     std::string echo;
     for (;;) {
@@ -63,9 +71,11 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
     if (terminal) {
         write_text(STDERR_FILENO, "\n", "write prompt");
     }
-    ::shutdown(socket.fd(), SHUT_WR);
-    trace.closed_write();
-    trace.ended("end of input");
+    if (!datagrams) {
+        ::shutdown(socket.fd(), SHUT_WR);
+        trace.closed_write();
+        trace.ended("end of input");
+    }
     return exit_ok;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// echo-client: connects, sends a message (or streams standard input), prints the echo.
+// echo-client: connects, sends a message (or streams standard input), prints the echo; over TCP,
+// or with --udp as datagrams.
 #include "echo/address.hpp"
 #include "echo/client_modes.hpp"
 #include "echo/client_options.hpp"
@@ -37,10 +38,25 @@ int main(int argc, char* argv[]) {
 
     const Status status(program, options.quiet, options.verbose);
     try {
-        const auto addresses =
-            resolve(options.host, options.port, options.family, SOCK_STREAM, false);
-        Socket socket = connect_any(addresses, SOCK_STREAM, options.timeout);
+        const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
+        const auto addresses = resolve(options.host, options.port, options.family, socktype, false);
+        // For UDP, connecting only fixes the peer: no packet is sent, and then only datagrams
+        // from the server reach us, and an ICMP "port unreachable" reads as Connection refused.
+        Socket socket = connect_any(addresses, socktype, options.timeout);
         const Address server = peer_address(socket.fd());
+        if (options.udp) {
+            status.line("Sending to " + server.to_string() + " (UDP)");
+            if (options.stream) {
+                return stream_udp_lines(options, std::move(socket), server, status);
+            }
+            if (options.measuring()) {
+                return measure_udp_rounds(options, std::move(socket), server, status);
+            }
+            if (options.interactive) {
+                return run_interactive(options, std::move(socket), server, status);
+            }
+            return send_udp_message(options, std::move(socket), server, status);
+        }
         status.line("Connected to " + server.to_string() + " (TCP)");
         if (options.stream) {
             return stream_stdio(options, std::move(socket), server, status);

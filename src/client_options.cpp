@@ -1,16 +1,32 @@
 // SPDX-License-Identifier: MIT
 #include "echo/client_options.hpp"
 
+#include "echo/datagram.hpp"
+
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
 
 namespace echo {
 
 namespace {
 
 // Long options without a short form.
-enum : int { opt_interval = 256, opt_json };
+enum : int { opt_interval = 256, opt_json, opt_retries };
+
+bool is_ipv6_literal(const std::string& host) {
+    in6_addr address{};
+    return ::inet_pton(AF_INET6, host.c_str(), &address) == 1;
+}
 
 } // namespace
+
+std::size_t udp_payload_limit(const ClientOptions& options) {
+    if (options.family == Family::ipv6 || is_ipv6_literal(options.host)) {
+        return max_udp_payload_ipv6;
+    }
+    return max_udp_payload_ipv4;
+}
 
 std::string client_usage() {
     return "Usage: echo-client [OPTION]... [WORD...]\n"
@@ -20,24 +36,32 @@ std::string client_usage() {
            "Send a message to an echo server and print its echo.\n"
            "Without words the message is 'Hola, servidor!'; with words, the words joined by\n"
            "single spaces; with '-', standard input is streamed and the echo written to\n"
-           "standard output.\n"
+           "standard output. With --udp the message is one datagram, and with '-' each line\n"
+           "of standard input (newline included) is one datagram, its echo awaited in turn.\n"
            "\n"
            "  -H, --host HOST     server name or address (default localhost; every address\n"
            "                      of the name is tried in turn)\n"
            "  -p, --port PORT     server port (default 1234)\n"
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
-           "  -t, --timeout SEC   seconds to wait for the connection and for each part of\n"
-           "                      the echo of a message (default 10; fractions allowed)\n"
+           "  -u, --udp           UDP: send datagrams of at most 65507 bytes (65527 over\n"
+           "                      IPv6: with -6 or an IPv6 address) and await each echo\n"
+           "  -t, --timeout SEC   TCP: seconds to wait for the connection and for each part\n"
+           "                      of the echo of a message (default 10); UDP: seconds to\n"
+           "                      wait for an echo before sending again (default 1);\n"
+           "                      fractions allowed\n"
+           "      --retries N     UDP: send an unanswered datagram again up to N times\n"
+           "                      (default 2, at most 100)\n"
            "  -c, --count N       measure: send the payload N times, each after the echo of\n"
-           "                      the one before, and print round-trip statistics\n"
-           "  -s, --size BYTES    measure with a payload of BYTES pattern bytes instead of the\n"
-           "                      message (implies -c 1 unless -c is given)\n"
+           "                      the one before, and print round-trip statistics (TCP)\n"
+           "  -s, --size BYTES    measure with a payload of BYTES pattern bytes instead of\n"
+           "                      the message (implies -c 1 unless -c is given)\n"
            "      --interval SEC  pause between measured rounds (default 0)\n"
            "      --json          print the statistics as one JSON object\n"
            "  -i, --interactive   send each line typed, show its echo and round-trip time\n"
-           "  -v, --verbose       show every chunk sent and received, with a hexdump, and\n"
-           "                      the connection's events, on stderr\n"
+           "                      (TCP)\n"
+           "  -v, --verbose       show every chunk or datagram sent and received, with a\n"
+           "                      hexdump, and the connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
@@ -49,7 +73,9 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
     static const option long_options[] = {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
+        {"udp", no_argument, nullptr, 'u'},
         {"timeout", required_argument, nullptr, 't'},
+        {"retries", required_argument, nullptr, opt_retries},
         {"count", required_argument, nullptr, 'c'},
         {"size", required_argument, nullptr, 's'},
         {"interval", required_argument, nullptr, opt_interval},
@@ -62,19 +88,30 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         {nullptr, 0, nullptr, 0},
     };
     ClientOptions options;
+    bool timeout_given = false;
+    bool retries_given = false;
     bool interval_given = false;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46t:c:s:ivqhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46ut:c:s:ivqhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
         switch (option) {
         case ':':
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+        case 'u':
+            options.udp = true;
+            break;
         case 't':
             options.timeout = parse_seconds(optarg, "--timeout");
+            timeout_given = true;
+            break;
+        case opt_retries:
+            options.retries =
+                static_cast<unsigned>(parse_count(optarg, "--retries", 0, max_retries));
+            retries_given = true;
             break;
         case 'c':
             options.count = parse_count(optarg, "--count", 1, 1'000'000'000);
@@ -94,7 +131,7 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
             break;
         default:
             if (!apply_common_option(option, optarg, false, options)) {
-                throw UsageError("unknown option " + rejected_option(argc, argv, false));
+                throw UsageError(rejection(argc, argv, long_options));
             }
         }
     }
@@ -128,6 +165,34 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
     if (options.interactive && (options.stream || words > 0 || options.measuring())) {
         throw UsageError("-i (interactive) reads its lines from the terminal: no words, '-', "
                          "-c, -s, --interval or --json with it");
+    }
+
+    if (!timeout_given) {
+        options.timeout = options.udp ? udp_default_timeout : tcp_default_timeout;
+    }
+    if (retries_given && !options.udp) {
+        throw UsageError("--retries applies to UDP only (add --udp); TCP retransmits by itself");
+    }
+    if (options.udp && options.measuring()) {
+        // Each measured datagram carries its 8-byte round number ahead of the payload.
+        const std::size_t payload = options.size ? *options.size : options.message.size();
+        const std::size_t room = udp_payload_limit(options) - udp_round_number_size;
+        if (payload > room) {
+            throw UsageError("a payload of " + std::to_string(payload) +
+                             " bytes does not fit in one measured UDP datagram (at most " +
+                             std::to_string(room) + " bytes: 8 of " +
+                             std::to_string(udp_payload_limit(options)) +
+                             " carry the round number)");
+        }
+    }
+    if (options.udp && !options.stream && !options.interactive &&
+        options.message.size() > udp_payload_limit(options)) {
+        throw UsageError("a message of " + std::to_string(options.message.size()) +
+                         " bytes does not fit in one UDP datagram (at most " +
+                         std::to_string(udp_payload_limit(options)) + " bytes" +
+                         (udp_payload_limit(options) == max_udp_payload_ipv4
+                              ? "; 65527 over IPv6, with -6)"
+                              : " over IPv6)"));
     }
     return options;
 }

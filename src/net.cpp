@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/net.hpp"
 
+#include "echo/datagram.hpp"
 #include "echo/io.hpp"
 
 #include <cerrno>
@@ -29,7 +30,12 @@ void enable(int fd, int level, int option, const char* name) {
 
 Socket bind_to(const Address& address, int socktype) {
     Socket socket = open_socket(address.family(), socktype | SOCK_NONBLOCK);
-    enable(socket.fd(), SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
+    // SO_REUSEADDR lets a TCP server restart over connections in TIME_WAIT. UDP has no such
+    // state, and there it would let a second server share the port, each one getting only some
+    // of the datagrams: datagram sockets go without it, so a taken port is an error.
+    if (socktype == SOCK_STREAM) {
+        enable(socket.fd(), SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
+    }
     if (address.family() == AF_INET6) {
         enable(socket.fd(), IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY");
     }
@@ -38,6 +44,10 @@ Socket bind_to(const Address& address, int socktype) {
     }
     if (socktype == SOCK_STREAM && ::listen(socket.fd(), SOMAXCONN) != 0) {
         fail(errno, "listen " + address.to_string());
+    }
+    if (socktype == SOCK_DGRAM) {
+        // Before anyone can learn our port: a datagram that came earlier would go without it.
+        enable_destination_info(socket.fd(), address.family());
     }
     return socket;
 }

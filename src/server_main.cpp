@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits.
+// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits; or, with
+// --udp, echoes every datagram to its sender until stopped.
 #include "echo/listeners.hpp"
 #include "echo/resolve.hpp"
 #include "echo/server_modes.hpp"
@@ -38,11 +39,15 @@ int main(int argc, char* argv[]) {
     const Status status(program, options.quiet, options.verbose);
     try {
         install_stop_handlers();
-        const auto addresses =
-            resolve(options.host, options.port, options.family, SOCK_STREAM, true);
-        std::vector<Listener> listeners = open_listeners(addresses, SOCK_STREAM, status);
+        const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
+        const auto addresses = resolve(options.host, options.port, options.family, socktype, true);
+        std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
         for (const Listener& listener : listeners) {
-            status.line("Listening on " + listener.address.to_string() + " (TCP)");
+            status.line("Listening on " + listener.address.to_string() +
+                        (options.udp ? " (UDP)" : " (TCP)"));
+        }
+        if (options.udp) {
+            return serve_udp(options, std::move(listeners), status);
         }
         return serve_one_tcp_peer(options, std::move(listeners), status);
     } catch (const std::exception& error) {

@@ -109,7 +109,7 @@ TEST_CASE("Completion offers host names after -H and nothing after a number", "[
         CAPTURE(library);
         CHECK(complete(library, {"echo-client", "-t", "-"}).empty());
         CHECK(complete(library, {"echo-client", "--timeout", ""}).empty());
-        for (const char* option : {"-c", "--count", "-s", "--size", "--interval"}) {
+        for (const char* option : {"--retries", "-c", "--count", "-s", "--size", "--interval"}) {
             CAPTURE(option);
             CHECK(complete(library, {"echo-client", option, "-"}).empty());
         }

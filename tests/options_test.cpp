@@ -93,7 +93,7 @@ TEST_CASE("Server usage errors", "[options]") {
     CHECK(usage_error([] { server({"-H"}); }) == "option -H needs a value");
     CHECK(usage_error([] { server({"-H", ""}); }).find("--host needs") == 0);
     CHECK(usage_error([] { server({"extra"}); }) == "unexpected argument 'extra'");
-    CHECK(usage_error([] { server({"--no-splice=1"}); }).find("--no-splice") != std::string::npos);
+    CHECK(usage_error([] { server({"--no-splice=1"}); }) == "option --no-splice takes no value");
     for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
         CAPTURE(bad);
         CHECK(usage_error([bad] {
@@ -198,4 +198,108 @@ TEST_CASE("Interactive and verbose options", "[options]") {
     CHECK(usage_error([] {
               server({"-v", "-q"});
           }) == "-q (quiet) and -v (verbose) exclude each other");
+}
+
+TEST_CASE("Server --udp in short and long forms", "[options][udp]") {
+    CHECK_FALSE(server({}).udp);
+    CHECK(server({"-u"}).udp);
+    CHECK(server({"--udp", "-p", "0"}).udp);
+    CHECK(server({"-uq"}).quiet);
+    CHECK(usage_error([] { server({"--udp=yes"}); }) == "option --udp takes no value");
+    CHECK(usage_error([] { server({"--quiet=1"}); }) == "option --quiet takes no value");
+    // A bad short option after a valid --name=value is still named as itself.
+    CHECK(usage_error([] { server({"--host=::1", "-xq"}); }) == "unknown option -x");
+}
+
+TEST_CASE("Client --udp: its own timeout default, and retries", "[options][udp]") {
+    const echo::ClientOptions udp = client({"-u"});
+    CHECK(udp.udp);
+    CHECK(udp.timeout == 1s);
+    CHECK(udp.retries == 2);
+    CHECK(udp.message == "Hola, servidor!");
+    CHECK(client({}).timeout == 10s); // TCP keeps its own default
+    CHECK(client({"--udp", "-t", "0.25"}).timeout == 250ms);
+    CHECK(client({"-t", "3", "-u"}).timeout == 3s); // order does not matter
+    CHECK(client({"-u", "--retries", "0"}).retries == 0);
+    CHECK(client({"-u", "--retries=100"}).retries == 100);
+    CHECK(client({"-u", "-"}).stream);
+    CHECK(client({"-u", ""}).message.empty()); // an empty datagram
+}
+
+TEST_CASE("Client --udp usage errors", "[options][udp]") {
+    CHECK(usage_error([] {
+              client({"--retries", "3"});
+          }) == "--retries applies to UDP only (add --udp); TCP retransmits by itself");
+    CHECK(usage_error([] { client({"-u", "--retries"}); }) == "option --retries needs a value");
+    for (const char* bad : {"-1", "101", "abc", "", "1.5", "2x"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  client({"-u", "--retries", bad});
+              }) == std::string("--retries takes a whole number in 0..100, not '") + bad + "'");
+    }
+    CHECK(usage_error([] { client({"-u", "-t", "0"}); }).find("--timeout takes seconds") == 0);
+    CHECK(usage_error([] { client({"--udp=1"}); }) == "option --udp takes no value");
+    CHECK(client({"-u", "-c", "3"}).measuring());
+    CHECK(client({"-u", "-i"}).interactive);
+    CHECK(client({"-u", "-s", "65499"}).size == std::size_t{65499});
+    CHECK(usage_error([] {
+              client({"-u", "-s", "65500"});
+          }) == "a payload of 65500 bytes does not fit in one measured UDP datagram (at most 65499 "
+                "bytes: 8 of 65507 carry the round number)");
+    CHECK(client({"-u", "-6", "-s", "65519"}).size == std::size_t{65519});
+    CHECK(usage_error([] {
+              client({"-u", "-c", "2", std::string(65500, 'x')});
+          }).find("a payload of 65500 bytes") == 0);
+    CHECK(usage_error([] {
+              client({"-u", "-q", "-v"});
+          }).find("exclude each other") != std::string::npos);
+    CHECK(client({"-u", "-v"}).verbose);
+    CHECK(server({"-u", "-v"}).verbose);
+}
+
+TEST_CASE("A UDP message must fit in one datagram", "[options][udp]") {
+    const std::string ipv4_max(65507, 'x');
+    const std::string ipv6_max(65527, 'x');
+    CHECK(client({"-u", ipv4_max}).message.size() == 65507);
+    CHECK(usage_error([&] {
+              client({"-u", ipv4_max + "x"});
+          }) == "a message of 65508 bytes does not fit in one UDP datagram (at most 65507 bytes; "
+                "65527 over IPv6, with -6)");
+    // Words count with the spaces that join them.
+    CHECK(usage_error([&] {
+              client({"-u", ipv4_max, "y"});
+          }).find("65509 bytes") != std::string::npos);
+    // IPv6's larger limit when the address can only be IPv6.
+    CHECK(client({"-u", "-6", ipv6_max}).message.size() == 65527);
+    CHECK(client({"-u", "-H", "::1", ipv6_max}).message.size() == 65527);
+    CHECK(usage_error([&] {
+              client({"-u", "-6", ipv6_max + "x"});
+          }) ==
+          "a message of 65528 bytes does not fit in one UDP datagram (at most 65527 bytes over "
+          "IPv6)");
+    CHECK(usage_error([&] {
+              client({"-u", "-4", "-H", "localhost", ipv6_max});
+          }).find("at most 65507 bytes") != std::string::npos);
+    // TCP has no such limit, and '-' cuts long lines itself.
+    CHECK(client({ipv6_max + "x"}).message.size() == 65528);
+    CHECK(client({"-u", "-"}).stream);
+    CHECK(echo::udp_payload_limit(client({"-u", "-"})) == 65507);
+    CHECK(echo::udp_payload_limit(client({"-u", "-6", "-"})) == 65527);
+}
+
+TEST_CASE("Usage texts list the UDP options", "[options][udp]") {
+    CHECK(echo::server_usage().find("--udp") != std::string::npos);
+    CHECK(echo::client_usage().find("--udp") != std::string::npos);
+    CHECK(echo::client_usage().find("--retries") != std::string::npos);
+}
+
+TEST_CASE("Usage texts fit in 80 columns", "[options]") {
+    for (const std::string& usage : {echo::server_usage(), echo::client_usage()}) {
+        std::size_t start = 0;
+        for (std::size_t end = usage.find('\n'); end != std::string::npos;
+             start = end + 1, end = usage.find('\n', start)) {
+            CAPTURE(usage.substr(start, end - start));
+            CHECK(end - start <= 80);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -30,6 +31,11 @@ class Address final {
   private:
     sockaddr_storage storage_;
     socklen_t length_;
+};
+
+// Hashes what operator== compares (family, address, port), for unordered containers.
+struct AddressHash {
+    std::size_t operator()(const Address& address) const noexcept;
 };
 
 // The address a socket is bound to, and the address of its connected peer.

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+struct option; // <getopt.h>
+
 namespace echo {
 
 // Bad command-line usage: main prints "program: what() (try --help)" and exits 2.
@@ -56,6 +58,10 @@ void check_common_options(const CommonOptions& options);
 // The option getopt_long(3) just rejected (as unknown, or for its missing value), as the user
 // typed it: "-x" or "--bogus".
 std::string rejected_option(int argc, char* const argv[], bool missing_value);
+
+// The complaint about the option getopt_long(3) just rejected as unknown: "unknown option -x",
+// "unknown option --bogus", or "option --quiet takes no value" for "--quiet=1".
+std::string rejection(int argc, char* const argv[], const option* long_options);
 
 std::string version_line(std::string_view program);
 

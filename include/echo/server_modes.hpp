@@ -16,4 +16,8 @@ namespace echo {
 int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
                        const Status& status);
 
+// --udp: answer every datagram on any of the (datagram) listeners with the same datagram, to
+// whoever sent it, until stopped; the loop guard refuses sources that could start an echo loop.
+int serve_udp(const ServerOptions& options, std::vector<Listener> listeners, const Status& status);
+
 } // namespace echo

@@ -8,6 +8,7 @@
 namespace echo {
 
 struct ServerOptions : CommonOptions {
+    bool udp = false;   // echo datagrams to every sender instead of one TCP peer's stream
     bool splice = true; // --no-splice: echo through our own buffer, never splice(2)
 };
 

@@ -65,8 +65,12 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 
 } // namespace
 
-std::string server_path() { return ECHO_SERVER_PATH; }
-std::string client_path() { return ECHO_CLIENT_PATH; }
+std::string server_path() {
+    return ECHO_SERVER_PATH;
+}
+std::string client_path() {
+    return ECHO_CLIENT_PATH;
+}
 
 Process::Process(const std::vector<std::string>& argv) {
     (void)sigpipe_ignored;
@@ -165,9 +169,49 @@ std::uint16_t Process::wait_listening(std::chrono::milliseconds timeout) {
     return static_cast<std::uint16_t>(std::stoul(line.substr(colon + 1, open - colon - 1)));
 }
 
-void Process::close_stdin() { close_fd(in_); }
+std::string Process::wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (out_.find(needle) == std::string::npos) {
+        if (out_fd_ < 0) {
+            throw std::runtime_error("stdout closed before '" + needle + "'; stdout was: " + out_);
+        }
+        pollfd entry{out_fd_, POLLIN, 0};
+        const int ready = ::poll(&entry, 1, remaining_ms(deadline));
+        if (ready == 0) {
+            throw std::runtime_error("timed out waiting for '" + needle +
+                                     "' on stdout; stdout was: " + out_);
+        }
+        if (ready > 0) {
+            drain(out_fd_, out_);
+        }
+    }
+    return out_;
+}
 
-void Process::close_stderr() { close_fd(err_fd_); }
+void Process::write_stdin(const std::string& input, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::size_t written = 0;
+    while (written < input.size()) {
+        pollfd entry{in_, POLLOUT, 0};
+        if (in_ < 0 || ::poll(&entry, 1, remaining_ms(deadline)) == 0) {
+            throw std::runtime_error("could not write standard input in time");
+        }
+        const ssize_t n = ::write(in_, input.data() + written, input.size() - written);
+        if (n > 0) {
+            written += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            fail("write standard input");
+        }
+    }
+}
+
+void Process::close_stdin() {
+    close_fd(in_);
+}
+
+void Process::close_stderr() {
+    close_fd(err_fd_);
+}
 
 void Process::signal(int number) const {
     if (pid_ > 0) {

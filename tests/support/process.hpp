@@ -42,6 +42,13 @@ class Process {
     // "[+] Listening on ADDR:PORT (...)": waits for the line and returns PORT.
     std::uint16_t wait_listening(std::chrono::milliseconds timeout = 10s);
 
+    // Reads standard output until it holds `needle`, or throws after `timeout`; returns all of
+    // standard output read so far (finish() returns it too).
+    std::string wait_for_output(const std::string& needle, std::chrono::milliseconds timeout = 10s);
+
+    // Writes all of `input` to standard input, which stays open; throws after `timeout`.
+    void write_stdin(const std::string& input, std::chrono::milliseconds timeout = 10s);
+
     void close_stdin();
     void close_stderr(); // our end of the child's stderr pipe: later writes there fail with EPIPE
     void signal(int number) const;
@@ -69,7 +76,8 @@ Process::Result run(const std::vector<std::string>& argv, const std::string& inp
 // An echo-server on 127.0.0.1 (or `host`), port 0, started with `extra` options; ready when
 // constructed.
 struct Server {
-    explicit Server(const std::vector<std::string>& extra = {}, const std::string& host = "127.0.0.1");
+    explicit Server(const std::vector<std::string>& extra = {},
+                    const std::string& host = "127.0.0.1");
     Process process;
     std::uint16_t port;
     [[nodiscard]] std::string port_text() const { return std::to_string(port); }

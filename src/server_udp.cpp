@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "echo/connection_trace.hpp"
+#include "echo/datagram.hpp"
+#include "echo/loop_guard.hpp"
+#include "echo/sender_memory.hpp"
+#include "echo/server_modes.hpp"
+#include "echo/stop.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <system_error>
+
+#include <poll.h>
+
+namespace echo {
+
+namespace {
+
+constexpr int datagrams_per_wakeup = 64;     // per socket; then poll again, so a stop stays prompt
+constexpr int socket_buffer_bytes = 1 << 20; // room for bursts of large datagrams
+constexpr std::size_t senders_remembered = 512; // per generation: see SenderMemory
+
+// Errors a datagram socket reports on recv for something that went before (an ICMP error for an
+// earlier answer) or that passes (a memory shortage). Anything else is a bug: it is thrown.
+bool passing(int error) {
+    switch (error) {
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case EHOSTUNREACH:
+    case EHOSTDOWN:
+    case ENETUNREACH:
+    case ENETDOWN:
+    case EPROTO:
+    case ETIMEDOUT:
+    case EMSGSIZE:
+    case ENOBUFS:
+    case ENOMEM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+class UdpEcho final {
+  public:
+    UdpEcho(std::vector<Listener> listeners, const Status& status)
+        : listeners_(std::move(listeners)), status_(status), buffer_(datagram_buffer_size),
+          senders_(senders_remembered) {
+        for (const Listener& listener : listeners_) {
+            set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
+            own_.push_back(listener.address);
+        }
+        own_.emplace_back(); // the address of the datagram at hand: see answer()
+    }
+
+    int run() {
+        std::vector<pollfd> fds;
+        for (const Listener& listener : listeners_) {
+            fds.push_back({listener.socket.fd(), POLLIN, 0});
+        }
+        fds.push_back({stop_fd(), POLLIN, 0});
+        for (;;) {
+            if (::poll(fds.data(), fds.size(), -1) < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                throw std::system_error(errno, std::generic_category(), "poll");
+            }
+            if (fds.back().revents != 0) {
+                return stopped();
+            }
+            for (std::size_t i = 0; i < listeners_.size(); ++i) {
+                if (fds[i].revents != 0 && !serve(listeners_[i])) {
+                    return stopped();
+                }
+            }
+        }
+    }
+
+  private:
+    // Answers the datagrams waiting on `listener`, a bounded number of them; false on a stop.
+    bool serve(const Listener& listener) {
+        for (int count = 0; count < datagrams_per_wakeup; ++count) {
+            const Received got =
+                receive_datagram(listener.socket.fd(), buffer_, listener.address.port());
+            if (got.io.status == IoStatus::would_block) {
+                return true;
+            }
+            if (got.io.status == IoStatus::error) {
+                receive_failed(listener, got.io.error);
+                continue;
+            }
+            if (!answer(listener, got)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void receive_failed(const Listener& listener, int error) {
+        const std::string step = "recv on " + listener.address.to_string();
+        if (!passing(error)) {
+            throw std::system_error(error, std::generic_category(), step);
+        }
+        // Not tied to any one sender we could name: said once per kind, then counted.
+        if (std::find(receive_errors_.begin(), receive_errors_.end(), error) ==
+            receive_errors_.end()) {
+            receive_errors_.push_back(error);
+            status_.error(describe(step, error) + " (an earlier answer failed; carrying on)");
+        }
+    }
+
+    // Echoes one datagram, unless that risks a loop; false on a stop.
+    bool answer(const Listener& listener, const Received& got) {
+        // Named only when something is said: formatting an address for every datagram costs.
+        const auto sender = [&got] { return got.source.to_string(); };
+        const auto data = std::span<const std::byte>(buffer_).first(got.io.bytes);
+        if (status_.verbose()) {
+            status_.received(sender(), data);
+        }
+        if (got.size > got.io.bytes) {
+            if (senders_.first(got.source, SenderMemory::cut)) {
+                status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
+                              sender() + " is larger than any UDP datagram; dropped");
+            }
+            return true;
+        }
+        own_.back() = got.local;
+        if (const auto risk = loop_risk(got.source, own_)) {
+            ++refused_;
+            if (senders_.first(got.source, SenderMemory::refused)) {
+                status_.line("Ignoring datagrams from " + sender() + ": " + *risk +
+                             " could start an endless echo loop");
+            }
+            if (status_.verbose()) {
+                status_.event("not answering " + sender() + " (loop guard)");
+            }
+            return true;
+        }
+        if (senders_.first(got.source, SenderMemory::seen)) {
+            status_.line("First datagram from " + sender());
+        }
+        for (;;) {
+            const IoResult sent =
+                send_datagram(listener.socket.fd(), data, got.source, got.local, got.interface);
+            if (sent.status == IoStatus::ok) {
+                ++datagrams_;
+                bytes_ += sent.bytes;
+                if (status_.verbose()) {
+                    status_.sent(sender(), data);
+                }
+                return true;
+            }
+            if (sent.status == IoStatus::error) {
+                // One sender's trouble is its own: said once, and the server carries on.
+                if (senders_.first(got.source, SenderMemory::send_failed)) {
+                    status_.error(describe("send to " + sender(), sent.error));
+                }
+                return true;
+            }
+            // Our send buffer is full: it drains to the network whatever the peer does, so
+            // waiting (for that or a stop) cannot hang.
+            std::array<pollfd, 2> fds{{{listener.socket.fd(), POLLOUT, 0}, {stop_fd(), POLLIN, 0}}};
+            if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+                throw std::system_error(errno, std::generic_category(), "poll");
+            }
+            if (fds[1].revents != 0) {
+                return false;
+            }
+        }
+    }
+
+    int stopped() const {
+        std::string summary = "Stopped by signal; " + plural(datagrams_, "datagram") + " (" +
+                              plural(bytes_, "byte") + ") echoed";
+        if (refused_ > 0) {
+            summary += ", " + std::to_string(refused_) + " refused by the loop guard";
+        }
+        status_.line(summary);
+        return exit_ok;
+    }
+
+    std::vector<Listener> listeners_;
+    const Status& status_;
+    std::vector<std::byte> buffer_;
+    SenderMemory senders_;
+    std::vector<Address> own_;
+    std::vector<int> receive_errors_;
+    std::uint64_t datagrams_ = 0;
+    std::uint64_t bytes_ = 0;
+    std::uint64_t refused_ = 0;
+};
+
+} // namespace
+
+int serve_udp(const ServerOptions& /*options*/, std::vector<Listener> listeners,
+              const Status& status) {
+    return UdpEcho(std::move(listeners), status).run();
+}
+
+} // namespace echo

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+// echo-client's measuring and interactive modes over UDP, against the real server and against
+// fake servers of the test that lose or change datagrams.
+#include "catch.hpp"
+#include "process.hpp"
+
+#include "echo/datagram.hpp"
+#include "echo/io.hpp"
+#include "echo/net.hpp"
+#include "echo/resolve.hpp"
+
+#include <array>
+#include <csignal>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace echo::test;
+
+namespace {
+
+std::vector<std::string> udp_client(const std::string& port, std::vector<std::string> extra) {
+    std::vector<std::string> argv{client_path(), "-u", "-H", "127.0.0.1", "-p", port};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+// A fake UDP server on its own thread: for the n-th datagram (from 1) `answer` says what to send
+// back: nothing to drop it, two copies to duplicate it.
+class FakeServer {
+  public:
+    using Answer = std::function<std::vector<std::string>(int n, std::string datagram)>;
+
+    explicit FakeServer(Answer answer) : answer_(std::move(answer)) {
+        REQUIRE(::pipe2(stop_, O_CLOEXEC) == 0);
+        thread_ = std::thread([this] { run(); });
+    }
+    FakeServer(const FakeServer&) = delete;
+    FakeServer& operator=(const FakeServer&) = delete;
+    ~FakeServer() {
+        (void)!::write(stop_[1], "s", 1);
+        thread_.join();
+        ::close(stop_[0]);
+        ::close(stop_[1]);
+    }
+    [[nodiscard]] std::string port() const {
+        return std::to_string(echo::local_address(socket_.fd()).port());
+    }
+
+  private:
+    void run() {
+        std::array<pollfd, 2> fds{{{socket_.fd(), POLLIN, 0}, {stop_[0], POLLIN, 0}}};
+        std::string buffer(echo::datagram_buffer_size, '\0');
+        int n = 0;
+        while (::poll(fds.data(), fds.size(), -1) >= 0 && fds[1].revents == 0) {
+            const echo::Received got =
+                echo::receive_datagram(socket_.fd(), std::as_writable_bytes(std::span(buffer)), 0);
+            if (got.io.status != echo::IoStatus::ok) {
+                continue;
+            }
+            for (const std::string& reply : answer_(++n, buffer.substr(0, got.io.bytes))) {
+                (void)echo::send_datagram(socket_.fd(), std::as_bytes(std::span(reply)), got.source,
+                                          echo::Address(), 0);
+            }
+        }
+    }
+
+    echo::Socket socket_ = echo::bind_to(
+        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true)[0], SOCK_DGRAM);
+    Answer answer_;
+    int stop_[2] = {-1, -1};
+    std::thread thread_;
+};
+
+std::vector<double> rtt_figures(const std::string& summary) {
+    const std::string marker = "rtt min/avg/median/p99/max/stddev = ";
+    const std::size_t at = summary.find(marker);
+    REQUIRE(at != std::string::npos);
+    std::istringstream in(summary.substr(at + marker.size()));
+    std::vector<double> figures(6);
+    char slash = 0;
+    in >> figures[0];
+    for (std::size_t i = 1; i < 6; ++i) {
+        in >> slash >> figures[i];
+    }
+    REQUIRE(in);
+    return figures;
+}
+
+} // namespace
+
+TEST_CASE("Statistics over UDP: count matches, no loss, min <= median <= max", "[measure][udp]") {
+    Server server({"-u"});
+    const auto reply = run(udp_client(server.port_text(), {"-c", "50", "-s", "100"}));
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.rfind("--- 127.0.0.1:" + server.port_text() + " udp echo statistics ---\n",
+                          0) == 0);
+    CHECK(reply.out.find("50 rounds sent, 50 echoed, 0.0% loss, 0 duplicates, 0 reordered") !=
+          std::string::npos);
+    CHECK(reply.out.find("108 bytes each") != std::string::npos); // 8 bytes carry the round
+    const auto rtt = rtt_figures(reply.out);
+    CHECK(rtt[0] > 0);
+    CHECK(rtt[0] <= rtt[2]);
+    CHECK(rtt[2] <= rtt[4]);
+}
+
+TEST_CASE("UDP loss is counted: a peer that drops every third datagram", "[measure][udp]") {
+    FakeServer lossy([](int n, std::string datagram) -> std::vector<std::string> {
+        if (n % 3 == 0) {
+            return {};
+        }
+        return {datagram};
+    });
+    const auto reply =
+        run(udp_client(lossy.port(), {"-c", "9", "--retries", "0", "-t", "0.2", "--json"}));
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.find("\"rounds_sent\":9,\"rounds_echoed\":6,\"loss_percent\":33.333") !=
+          std::string::npos);
+    CHECK(reply.err.find("echo-client: 3 of 9 rounds got no echo\n") != std::string::npos);
+}
+
+TEST_CASE("UDP retries bring back a dropped round and are counted", "[measure][udp]") {
+    FakeServer lossy([](int n, std::string datagram) -> std::vector<std::string> {
+        if (n == 2) {
+            return {};
+        }
+        return {datagram};
+    });
+    const auto reply = run(udp_client(lossy.port(), {"-c", "3", "-t", "0.2"}));
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.find("3 rounds sent, 3 echoed, 0.0% loss, 0 duplicates, 0 reordered, "
+                         "1 retries") != std::string::npos);
+}
+
+TEST_CASE("UDP duplicates are counted, not taken for echoes", "[measure][udp]") {
+    FakeServer doubling([](int, std::string datagram) -> std::vector<std::string> {
+        return {datagram, datagram};
+    });
+    const auto reply = run(udp_client(doubling.port(), {"-c", "5", "--json"}));
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.find("\"rounds_sent\":5,\"rounds_echoed\":5,") != std::string::npos);
+    // Each round's copy arrives while a later round waits; the last round's copy may come after
+    // the run ends. Every one that came in time is a duplicate, none an echo.
+    const std::size_t at = reply.out.find("\"duplicates\":");
+    REQUIRE(at != std::string::npos);
+    const int duplicates = std::stoi(reply.out.substr(at + 13));
+    CHECK(duplicates >= 4);
+    CHECK(duplicates <= 5);
+}
+
+TEST_CASE("A UDP peer that flips a byte is a mismatch naming byte and round", "[measure][udp]") {
+    FakeServer liar([](int n, std::string datagram) -> std::vector<std::string> {
+        if (n == 4) {
+            datagram[8 + 2] = static_cast<char>(datagram[8 + 2] ^ 0x20); // payload byte 3
+        }
+        return {datagram};
+    });
+    const auto reply = run(udp_client(liar.port(), {"-c", "6", "-s", "10"}));
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.err.find("echo-client: echo mismatch at byte 3 of round 4\n") != std::string::npos);
+    CHECK(reply.out.find("4 rounds sent, 3 echoed") != std::string::npos);
+}
+
+TEST_CASE("Interactive mode over UDP: each line one datagram", "[measure][udp]") {
+    Server server({"-u"});
+    const auto reply = run(udp_client(server.port_text(), {"-i"}), "uno\ndos\n");
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.rfind("uno  (", 0) == 0);
+    CHECK(reply.out.find("\ndos  (") != std::string::npos);
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(done.err.find("2 datagrams (8 bytes) echoed") != std::string::npos);
+}
