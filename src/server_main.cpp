@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits; or, with
-// --udp, echoes every datagram to its sender until stopped.
+// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits; with -k,
+// serves many peers at once until stopped; with --udp, echoes every datagram to its sender until
+// stopped.
 #include "echo/listeners.hpp"
 #include "echo/resolve.hpp"
 #include "echo/server_modes.hpp"
@@ -48,6 +49,9 @@ int main(int argc, char* argv[]) {
         }
         if (options.udp) {
             return serve_udp(options, std::move(listeners), status);
+        }
+        if (options.keep_open) {
+            return serve_many_tcp_peers(options, std::move(listeners), status);
         }
         return serve_one_tcp_peer(options, std::move(listeners), status);
     } catch (const std::exception& error) {

@@ -5,17 +5,32 @@
 
 namespace echo {
 
+namespace {
+
+// Long options without a short form.
+constexpr int max_clients_option = 0x100;
+constexpr int idle_timeout_option = 0x101;
+constexpr int no_splice_option = 0x102;
+
+} // namespace
+
 std::string server_usage() {
     return "Usage: echo-server [OPTION]...\n"
-           "Echo every byte a TCP peer sends back to it, until it closes. With --udp, echo\n"
-           "every datagram back to whoever sent it, for any number of senders, until\n"
-           "stopped.\n"
+           "Echo every byte a TCP peer sends back to it, until it closes; with -k, for many\n"
+           "peers at once, until stopped. With --udp, echo every datagram back to whoever\n"
+           "sent it, for any number of senders, until stopped.\n"
            "\n"
            "  -H, --host HOST     address or name to listen on (default localhost;\n"
            "                      every address of the name is served)\n"
            "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
+           "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
+           "                      (default: one peer, then exit; with --udp: no change)\n"
+           "  --max-clients N     with -k: at most N peers at once (default 256); more wait\n"
+           "                      in the listen backlog until one leaves\n"
+           "  --idle-timeout SEC  with -k: close a peer that moved no data for SEC seconds\n"
+           "                      (default: never; fractions allowed)\n"
            "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
            "                      every sender, until SIGINT or SIGTERM; never answers\n"
            "                      source ports 0, 7, 13, 19, 37 or its own address\n"
@@ -23,8 +38,8 @@ std::string server_usage() {
            "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
            "                      hexdump, and each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
-           "      --no-splice     echo through a user-space buffer (read/write) instead of\n"
-           "                      splice(2); for comparison and for kernels that misbehave\n"
+           "  --no-splice         one peer (no -k): echo through our own buffer with\n"
+           "                      read/write, not splice(2); to compare, or for odd kernels\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
@@ -32,7 +47,6 @@ std::string server_usage() {
 }
 
 ServerOptions parse_server_options(int argc, char* argv[]) {
-    constexpr int no_splice = 0x120; // long only: past every short option's character
     static const option long_options[] = {
         {"host", required_argument, nullptr, 'H'},
         {"port", required_argument, nullptr, 'p'},
@@ -41,14 +55,18 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         {"verbose", no_argument, nullptr, 'v'},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
-        {"no-splice", no_argument, nullptr, no_splice},
+        {"keep-open", no_argument, nullptr, 'k'},
+        {"max-clients", required_argument, nullptr, max_clients_option},
+        {"idle-timeout", required_argument, nullptr, idle_timeout_option},
+        {"no-splice", no_argument, nullptr, no_splice_option},
         {nullptr, 0, nullptr, 0},
     };
     ServerOptions options;
+    bool limits_given = false;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
-        const int option = getopt_long(argc, argv, ":H:p:46uqvhV", long_options, nullptr);
+        const int option = getopt_long(argc, argv, ":H:p:46kuqvhV", long_options, nullptr);
         if (option == -1) {
             break;
         }
@@ -57,7 +75,15 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         }
         if (option == 'u') {
             options.udp = true;
-        } else if (option == no_splice) {
+        } else if (option == 'k') {
+            options.keep_open = true;
+        } else if (option == max_clients_option) {
+            options.max_clients = parse_count(optarg, "--max-clients", 1, 1'000'000);
+            limits_given = true;
+        } else if (option == idle_timeout_option) {
+            options.idle_timeout = parse_seconds(optarg, "--idle-timeout");
+            limits_given = true;
+        } else if (option == no_splice_option) {
             options.splice = false;
         } else if (!apply_common_option(option, optarg, true, options)) {
             throw UsageError(rejection(argc, argv, long_options));
@@ -67,6 +93,14 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
     }
     check_common_options(options);
+    // The one-peer default and UDP have no peers to limit: say so rather than ignore what was
+    // asked. -k with --udp is accepted: a UDP server already serves until it is stopped.
+    if (limits_given && !options.keep_open) {
+        throw UsageError("--max-clients and --idle-timeout need -k (--keep-open)");
+    }
+    if (limits_given && options.udp) {
+        throw UsageError("--max-clients and --idle-timeout apply to TCP peers, not --udp");
+    }
     return options;
 }
 

@@ -58,6 +58,9 @@ TEST_CASE("Server defaults are the tutorial's", "[options]") {
     CHECK_FALSE(options.quiet);
     CHECK_FALSE(options.help);
     CHECK_FALSE(options.version);
+    CHECK_FALSE(options.keep_open);
+    CHECK(options.max_clients == 256);
+    CHECK_FALSE(options.idle_timeout);
     CHECK(options.splice);
 }
 
@@ -100,6 +103,59 @@ TEST_CASE("Server usage errors", "[options]") {
                   server({"-p", bad});
               }) == std::string("port must be a whole number in 0..65535, not '") + bad + "'");
     }
+}
+
+TEST_CASE("Keep-open and its limits", "[options]") {
+    CHECK(server({"-k"}).keep_open);
+    CHECK(server({"--keep-open"}).keep_open);
+    CHECK(server({"-kq"}).quiet);
+    const echo::ServerOptions a = server({"-k", "--max-clients", "2", "--idle-timeout", "0.5"});
+    CHECK(a.max_clients == 2);
+    REQUIRE(a.idle_timeout);
+    CHECK(*a.idle_timeout == 500ms);
+    const echo::ServerOptions b = server({"--max-clients=1000000", "--idle-timeout=86400", "-k"});
+    CHECK(b.max_clients == 1000000);
+    CHECK(b.idle_timeout == std::chrono::milliseconds(86400s));
+    CHECK(server({"-k", "--max-clients", "1"}).max_clients == 1);
+    CHECK(server({"-k", "--idle-timeout", "0.0001"}).idle_timeout == 1ms);
+    CHECK(server({"-k", "--max-clients", "3", "--max-clients", "4"}).max_clients == 4);
+}
+
+TEST_CASE("Keep-open usage errors", "[options]") {
+    for (const char* bad : {"0", "-1", "abc", "1.5", "1000001", "", " 5", "5 ", "0x10", "+3",
+                            "99999999999999999999"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  server({"-k", "--max-clients", bad});
+              }) ==
+              std::string("--max-clients takes a whole number in 1..1000000, not '") + bad + "'");
+    }
+    for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s", "0.0"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  server({"-k", "--idle-timeout", bad});
+              }) ==
+              std::string("--idle-timeout takes seconds greater than 0 and at most 86400, not '") +
+                  bad + "'");
+    }
+    CHECK(usage_error([] {
+              server({"-k", "--max-clients"});
+          }) == "option --max-clients needs a value");
+    CHECK(usage_error([] {
+              server({"-k", "--idle-timeout"});
+          }) == "option --idle-timeout needs a value");
+    CHECK(usage_error([] { server({"--keep-open=yes"}); }) == "option --keep-open takes no value");
+    // The limits only mean something with -k; without it they are refused, not ignored.
+    const std::string without_k = "--max-clients and --idle-timeout need -k (--keep-open)";
+    CHECK(usage_error([] { server({"--max-clients", "5"}); }) == without_k);
+    CHECK(usage_error([] { server({"--idle-timeout", "5"}); }) == without_k);
+    // -k changes nothing for UDP, which serves until stopped anyway; its limits do not apply.
+    const echo::ServerOptions udp = server({"-k", "--udp"});
+    CHECK(udp.keep_open);
+    CHECK(udp.udp);
+    const std::string not_udp = "--max-clients and --idle-timeout apply to TCP peers, not --udp";
+    CHECK(usage_error([] { server({"-k", "-u", "--max-clients", "5"}); }) == not_udp);
+    CHECK(usage_error([] { server({"-ku", "--idle-timeout", "5"}); }) == not_udp);
 }
 
 TEST_CASE("Client defaults are the tutorial's", "[options]") {
@@ -150,6 +206,10 @@ TEST_CASE("Usage texts list every option", "[options]") {
         CHECK(echo::client_usage().find(option) != std::string::npos);
     }
     CHECK(echo::client_usage().find("--timeout") != std::string::npos);
+    for (const char* option : {"-k", "--keep-open", "--max-clients", "--idle-timeout"}) {
+        CAPTURE(option);
+        CHECK(echo::server_usage().find(option) != std::string::npos);
+    }
     CHECK(echo::server_usage().find("--no-splice") != std::string::npos);
 }
 

@@ -3,12 +3,18 @@
 
 #include "echo/cli.hpp"
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace echo {
 
 struct ServerOptions : CommonOptions {
-    bool udp = false;   // echo datagrams to every sender instead of one TCP peer's stream
+    bool udp = false;       // echo datagrams to every sender instead of one TCP peer's stream
+    bool keep_open = false; // -k: serve many peers, until stopped
+    std::uint64_t max_clients = 256;                       // with -k: peers served at once
+    std::optional<std::chrono::milliseconds> idle_timeout; // with -k: close a peer silent this long
     bool splice = true; // --no-splice: echo through our own buffer, never splice(2)
 };
 
