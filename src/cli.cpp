@@ -2,7 +2,6 @@
 #include "echo/cli.hpp"
 
 #include <charconv>
-#include <cmath>
 
 #include <getopt.h>
 
@@ -30,18 +29,37 @@ std::uint16_t parse_port(std::string_view text, bool allow_zero) {
 
 std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option,
                                         bool allow_zero) {
-    double seconds = 0;
-    const auto [end, error] =
-        std::from_chars(text.data(), text.data() + text.size(), seconds, std::chars_format::fixed);
-    constexpr double one_day = 86400;
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-        !std::isfinite(seconds) || seconds < 0 || (seconds == 0 && !allow_zero) ||
-        seconds > one_day) {
+    // Decimal digits only, read exactly (no floating point, so no libm in echo-server): whole
+    // seconds, then the fraction rounded up to whole milliseconds.
+    constexpr std::uint64_t one_day_ms = 86400 * 1000;
+    const std::size_t point = text.find('.');
+    const std::string_view whole = text.substr(0, point);
+    const std::string_view fraction =
+        point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+    const auto digits = [](std::string_view part) {
+        return part.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    std::uint64_t ms = 0;
+    bool valid = !(whole.empty() && fraction.empty()) && digits(whole) && digits(fraction);
+    for (const char c : whole) {
+        ms = ms * 10 + static_cast<std::uint64_t>(c - '0') * 1000;
+        valid = valid && ms <= one_day_ms;
+    }
+    for (std::size_t i = 0; valid && i < fraction.size(); ++i) {
+        const auto digit = static_cast<std::uint64_t>(fraction[i] - '0');
+        if (i < 3) {
+            ms += digit * (i == 0 ? 100 : i == 1 ? 10 : 1);
+        } else if (digit != 0) {
+            ++ms; // a remainder below one millisecond rounds up
+            break;
+        }
+    }
+    if (!valid || (ms == 0 && !allow_zero) || ms > one_day_ms) {
         throw UsageError(std::string(option) + " takes seconds " +
                          (allow_zero ? "from 0" : "greater than 0") + " and at most 86400, not " +
                          quoted(text));
     }
-    return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+    return std::chrono::milliseconds(ms);
 }
 
 std::uint64_t parse_count(std::string_view text, std::string_view option, std::uint64_t min,

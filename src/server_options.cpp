@@ -10,6 +10,7 @@ namespace {
 // Long options without a short form.
 constexpr int max_clients_option = 0x100;
 constexpr int idle_timeout_option = 0x101;
+constexpr int no_splice_option = 0x102;
 
 } // namespace
 
@@ -37,6 +38,8 @@ std::string server_usage() {
            "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
            "                      hexdump, and each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
+           "  --no-splice         one peer (no -k): echo through our own buffer with\n"
+           "                      read/write, not splice(2); to compare, or for odd kernels\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
@@ -55,6 +58,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         {"keep-open", no_argument, nullptr, 'k'},
         {"max-clients", required_argument, nullptr, max_clients_option},
         {"idle-timeout", required_argument, nullptr, idle_timeout_option},
+        {"no-splice", no_argument, nullptr, no_splice_option},
         {nullptr, 0, nullptr, 0},
     };
     ServerOptions options;
@@ -79,6 +83,8 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         } else if (option == idle_timeout_option) {
             options.idle_timeout = parse_seconds(optarg, "--idle-timeout");
             limits_given = true;
+        } else if (option == no_splice_option) {
+            options.splice = false;
         } else if (!apply_common_option(option, optarg, true, options)) {
             throw UsageError(rejection(argc, argv, long_options));
         }

@@ -45,7 +45,7 @@ std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
 
 } // namespace
 
-int serve_one_tcp_peer(const ServerOptions& /*options*/, std::vector<Listener> listeners,
+int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
                        const Status& status) {
     std::optional<Accepted> accepted = accept_first(listeners);
     if (!accepted) {
@@ -58,7 +58,8 @@ int serve_one_tcp_peer(const ServerOptions& /*options*/, std::vector<Listener> l
     status.line("Client connected: " + peer);
     ConnectionTrace trace(status, peer);
     const EchoOutcome outcome =
-        echo_until_eof(accepted->socket.fd(), stop_fd(), status.verbose() ? &trace : nullptr);
+        echo_until_eof(accepted->socket.fd(), stop_fd(), status.verbose() ? &trace : nullptr,
+                       options.splice ? EchoPath::fastest : EchoPath::portable);
     accepted->socket.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"
                 : outcome.end == EchoOutcome::End::stopped     ? "stopped by signal"

@@ -17,9 +17,10 @@ namespace echo {
 
 namespace {
 
-constexpr int datagrams_per_wakeup = 64;     // per socket; then poll again, so a stop stays prompt
-constexpr int socket_buffer_bytes = 1 << 20; // room for bursts of large datagrams
-constexpr std::size_t senders_remembered = 512; // per generation: see SenderMemory
+constexpr std::size_t datagrams_per_wakeup = 64; // per socket; then poll again: a stop stays prompt
+constexpr std::size_t batch_capacity = 32;       // datagrams per recvmmsg/sendmmsg
+constexpr int socket_buffer_bytes = 1 << 20;     // room for bursts of large datagrams
+constexpr std::size_t senders_remembered = 512;  // per generation: see SenderMemory
 
 // Errors a datagram socket reports on recv for something that went before (an ICMP error for an
 // earlier answer) or that passes (a memory shortage). Anything else is a bug: it is thrown.
@@ -45,7 +46,7 @@ bool passing(int error) {
 class UdpEcho final {
   public:
     UdpEcho(std::vector<Listener> listeners, const Status& status)
-        : listeners_(std::move(listeners)), status_(status), buffer_(datagram_buffer_size),
+        : listeners_(std::move(listeners)), status_(status), batch_(batch_capacity),
           senders_(senders_remembered) {
         for (const Listener& listener : listeners_) {
             set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
@@ -80,20 +81,32 @@ class UdpEcho final {
 
   private:
     // Answers the datagrams waiting on `listener`, a bounded number of them; false on a stop.
+    // They come and go in batches (recvmmsg/sendmmsg): a fifth less CPU per datagram than one
+    // recvmsg and one sendmsg each (bench/README.md).
     bool serve(const Listener& listener) {
-        for (int count = 0; count < datagrams_per_wakeup; ++count) {
-            const Received got =
-                receive_datagram(listener.socket.fd(), buffer_, listener.address.port());
-            if (got.io.status == IoStatus::would_block) {
+        for (std::size_t taken = 0; taken < datagrams_per_wakeup;) {
+            const IoResult got = batch_.receive(listener.socket.fd(), listener.address.port());
+            if (got.status == IoStatus::would_block) {
                 return true;
             }
-            if (got.io.status == IoStatus::error) {
-                receive_failed(listener, got.io.error);
+            if (got.status == IoStatus::error) {
+                receive_failed(listener, got.error);
+                ++taken;
                 continue;
             }
-            if (!answer(listener, got)) {
+            answers_.clear();
+            for (std::size_t i = 0; i < batch_.size(); ++i) {
+                if (worth_answering(batch_.received(i), batch_.data(i))) {
+                    answers_.push_back(i);
+                }
+            }
+            if (!send_answers(listener)) {
                 return false;
             }
+            if (batch_.size() < batch_capacity) {
+                return true; // all that was waiting
+            }
+            taken += batch_.size();
         }
         return true;
     }
@@ -111,11 +124,10 @@ class UdpEcho final {
         }
     }
 
-    // Echoes one datagram, unless that risks a loop; false on a stop.
-    bool answer(const Listener& listener, const Received& got) {
+    // Whether to echo a datagram: not one that was cut, nor one that risks a loop.
+    bool worth_answering(const Received& got, std::span<const std::byte> data) {
         // Named only when something is said: formatting an address for every datagram costs.
         const auto sender = [&got] { return got.source.to_string(); };
-        const auto data = std::span<const std::byte>(buffer_).first(got.io.bytes);
         if (status_.verbose()) {
             status_.received(sender(), data);
         }
@@ -124,7 +136,7 @@ class UdpEcho final {
                 status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
                               sender() + " is larger than any UDP datagram; dropped");
             }
-            return true;
+            return false;
         }
         own_.back() = got.local;
         if (const auto risk = loop_risk(got.source, own_)) {
@@ -136,28 +148,41 @@ class UdpEcho final {
             if (status_.verbose()) {
                 status_.event("not answering " + sender() + " (loop guard)");
             }
-            return true;
+            return false;
         }
         if (senders_.first(got.source, SenderMemory::seen)) {
             status_.line("First datagram from " + sender());
         }
-        for (;;) {
-            const IoResult sent =
-                send_datagram(listener.socket.fd(), data, got.source, got.local, got.interface);
-            if (sent.status == IoStatus::ok) {
+        return true;
+    }
+
+    // Sends every chosen answer of the batch; false on a stop.
+    bool send_answers(const Listener& listener) {
+        std::size_t done = 0;
+        while (done < answers_.size()) {
+            std::size_t sent = 0;
+            const IoResult io =
+                batch_.send(listener.socket.fd(), std::span(answers_).subspan(done), sent);
+            for (std::size_t k = done; k < done + sent; ++k) {
+                const std::span<const std::byte> data = batch_.data(answers_[k]);
                 ++datagrams_;
-                bytes_ += sent.bytes;
+                bytes_ += data.size();
                 if (status_.verbose()) {
-                    status_.sent(sender(), data);
+                    status_.sent(batch_.received(answers_[k]).source.to_string(), data);
                 }
+            }
+            done += sent;
+            if (io.status == IoStatus::ok) {
                 return true;
             }
-            if (sent.status == IoStatus::error) {
+            if (io.status == IoStatus::error) {
                 // One sender's trouble is its own: said once, and the server carries on.
-                if (senders_.first(got.source, SenderMemory::send_failed)) {
-                    status_.error(describe("send to " + sender(), sent.error));
+                const Received& failed = batch_.received(answers_[done]);
+                if (senders_.first(failed.source, SenderMemory::send_failed)) {
+                    status_.error(describe("send to " + failed.source.to_string(), io.error));
                 }
-                return true;
+                ++done;
+                continue;
             }
             // Our send buffer is full: it drains to the network whatever the peer does, so
             // waiting (for that or a stop) cannot hang.
@@ -169,6 +194,7 @@ class UdpEcho final {
                 return false;
             }
         }
+        return true;
     }
 
     int stopped() const {
@@ -183,7 +209,8 @@ class UdpEcho final {
 
     std::vector<Listener> listeners_;
     const Status& status_;
-    std::vector<std::byte> buffer_;
+    DatagramBatch batch_;
+    std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
     SenderMemory senders_;
     std::vector<Address> own_;
     std::vector<int> receive_errors_;

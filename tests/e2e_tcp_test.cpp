@@ -95,6 +95,44 @@ TEST_CASE("8 MiB of random bytes stream through echo-client -", "[e2e]") {
     CHECK(server.process.finish().exit_code == 0);
 }
 
+TEST_CASE("The server echoes the same through splice and through --no-splice", "[e2e]") {
+    const std::string data = random_bytes(8 * 1024 * 1024 + 5, 43);
+    for (const bool splice : {true, false}) {
+        CAPTURE(splice);
+        Server server(splice ? std::vector<std::string>{}
+                             : std::vector<std::string>{"--no-splice"});
+        const auto reply = run(client(server, {"-"}), data, 60s);
+        CHECK(reply.exit_code == 0);
+        CHECK(reply.out == data);
+        const auto done = server.process.finish();
+        CHECK(done.exit_code == 0);
+        CHECK(done.err.find("(8388613 bytes echoed)") != std::string::npos);
+    }
+    const auto help = run({server_path(), "--help"});
+    CHECK(help.out.find("--no-splice") != std::string::npos);
+}
+
+#if defined(ECHO_REFUSE_SPLICE_PATH)
+TEST_CASE("Where the kernel refuses splice the server echoes through its own buffer", "[e2e]") {
+    const std::string data = random_bytes(4 * 1024 * 1024 + 3, 44);
+    for (const char* error : {"EINVAL", "ENOSYS"}) {
+        CAPTURE(error);
+        // The filter really refuses splice here, or this test would prove nothing.
+        REQUIRE(run({ECHO_REFUSE_SPLICE_PATH, error, "--probe"}).exit_code == 0);
+        Process server(
+            {ECHO_REFUSE_SPLICE_PATH, error, server_path(), "-H", "127.0.0.1", "-p", "0"});
+        const std::uint16_t port = server.wait_listening();
+        const auto reply =
+            run({client_path(), "-H", "127.0.0.1", "-p", std::to_string(port), "-"}, data, 60s);
+        CHECK(reply.exit_code == 0);
+        CHECK(reply.out == data);
+        const auto done = server.finish();
+        CHECK(done.exit_code == 0);
+        CHECK(done.err.find("(4194307 bytes echoed)") != std::string::npos);
+    }
+}
+#endif
+
 TEST_CASE("The server answers a half-close with everything, then its own FIN", "[e2e]") {
     Server server;
     echo::Socket socket = connect_raw(server.port);

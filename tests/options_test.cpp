@@ -61,6 +61,7 @@ TEST_CASE("Server defaults are the tutorial's", "[options]") {
     CHECK_FALSE(options.keep_open);
     CHECK(options.max_clients == 256);
     CHECK_FALSE(options.idle_timeout);
+    CHECK(options.splice);
 }
 
 TEST_CASE("Server options in short, long and attached forms", "[options]") {
@@ -77,6 +78,7 @@ TEST_CASE("Server options in short, long and attached forms", "[options]") {
     CHECK(server({"-qh"}).help);
     CHECK(server({"--version"}).version);
     CHECK(server({"-V"}).version);
+    CHECK_FALSE(server({"--no-splice"}).splice);
 }
 
 TEST_CASE("Options can be parsed twice in one process", "[options]") {
@@ -94,6 +96,7 @@ TEST_CASE("Server usage errors", "[options]") {
     CHECK(usage_error([] { server({"-H"}); }) == "option -H needs a value");
     CHECK(usage_error([] { server({"-H", ""}); }).find("--host needs") == 0);
     CHECK(usage_error([] { server({"extra"}); }) == "unexpected argument 'extra'");
+    CHECK(usage_error([] { server({"--no-splice=1"}); }) == "option --no-splice takes no value");
     for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
         CAPTURE(bad);
         CHECK(usage_error([bad] {
@@ -173,6 +176,12 @@ TEST_CASE("Client words, stream and timeout", "[options]") {
     CHECK(client({"-t", "0.5"}).timeout == 500ms);
     CHECK(client({"--timeout=2"}).timeout == 2s);
     CHECK(client({"-t", "0.0001"}).timeout == 1ms);
+    CHECK(client({"-t", "1.0011"}).timeout == 1002ms);
+    CHECK(client({"-t", "1.0010000"}).timeout == 1001ms);
+    CHECK(client({"-t", ".25"}).timeout == 250ms);
+    CHECK(client({"-t", "3."}).timeout == 3s);
+    CHECK(client({"-t", "86400"}).timeout == 86400s);
+    CHECK(client({"-t", "0086400.000"}).timeout == 86400s);
 }
 
 TEST_CASE("Client usage errors", "[options]") {
@@ -181,7 +190,8 @@ TEST_CASE("Client usage errors", "[options]") {
           }) == "port must be a whole number in 1..65535, not '0'");
     CHECK(usage_error([] { client({"-t"}); }) == "option -t needs a value");
     CHECK(usage_error([] { client({"--timeout"}); }) == "option --timeout needs a value");
-    for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s"}) {
+    for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s", ".", "0.000",
+                            "+1", "1.2.3", " 1", "86400.0001", "99999999999999999999999"}) {
         CAPTURE(bad);
         CHECK(usage_error([bad] { client({"-t", bad}); }).find("--timeout takes seconds") == 0);
     }
@@ -200,6 +210,7 @@ TEST_CASE("Usage texts list every option", "[options]") {
         CAPTURE(option);
         CHECK(echo::server_usage().find(option) != std::string::npos);
     }
+    CHECK(echo::server_usage().find("--no-splice") != std::string::npos);
 }
 
 TEST_CASE("Measuring options", "[options]") {

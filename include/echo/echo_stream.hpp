@@ -13,12 +13,21 @@ struct EchoOutcome {
     std::uint64_t bytes = 0; // echoed back to the peer
     const char* step = "";   // "recv from" or "send to" when failed
     int error = 0;
+    bool spliced = false; // the kernel moved the bytes (splice through a pipe), not our buffer
+};
+
+// How the bytes travel from the peer back to it.
+enum class EchoPath {
+    fastest,  // splice(2) through a pipe where the kernel offers it (Linux), else the portable loop
+    portable, // read(2) into one 256 KiB buffer of ours, write(2) all of it, read again
 };
 
 // Echoes every byte read from the connected, non-blocking stream socket `peer` back to it until
 // the peer's end of stream, then shuts down our write side. Returns early when `stop_fd` becomes
 // readable (pass -1 to never stop) or when the peer fails. With a `trace`, every chunk and both
-// FINs are shown (-v).
-EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace* trace = nullptr);
+// FINs are shown (-v): the trace needs the bytes in our hands, so it takes the portable loop.
+// Both paths behave the same way: only the copying differs.
+EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace* trace = nullptr,
+                           EchoPath path = EchoPath::fastest);
 
 } // namespace echo

@@ -15,6 +15,7 @@ struct ServerOptions : CommonOptions {
     bool keep_open = false; // -k: serve many peers, until stopped
     std::uint64_t max_clients = 256;                       // with -k: peers served at once
     std::optional<std::chrono::milliseconds> idle_timeout; // with -k: close a peer silent this long
+    bool splice = true; // --no-splice: echo through our own buffer, never splice(2)
 };
 
 // Parses echo-server's command line; throws UsageError and never exits. Not thread-safe: it uses
