@@ -200,11 +200,11 @@ IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
     }
     count_ = static_cast<std::size_t>(got);
     for (std::size_t i = 0; i < count_; ++i) {
-        Received& received = slots_[i].received;
-        received.size = messages[i].msg_len;
-        received.io = {IoStatus::ok, std::min(received.size, datagram_buffer_size), 0};
-        received.source = Address(received.source.data(), messages[i].msg_hdr.msg_namelen);
-        read_destination(messages[i].msg_hdr, local_port, received);
+        Received& got_one = slots_[i].received;
+        got_one.size = messages[i].msg_len;
+        got_one.io = {IoStatus::ok, std::min(got_one.size, datagram_buffer_size), 0};
+        got_one.source = Address(got_one.source.data(), messages[i].msg_hdr.msg_namelen);
+        read_destination(messages[i].msg_hdr, local_port, got_one);
     }
     return {IoStatus::ok, count_, 0};
 }
@@ -246,9 +246,9 @@ IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
 
 IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::size_t& sent) {
     for (sent = 0; sent < answers.size(); ++sent) {
-        const Received& received = slots_[answers[sent]].received;
-        const IoResult io = send_datagram(fd, data(answers[sent]), received.source, received.local,
-                                          received.interface);
+        const Received& asked = slots_[answers[sent]].received;
+        const IoResult io =
+            send_datagram(fd, data(answers[sent]), asked.source, asked.local, asked.interface);
         if (io.status != IoStatus::ok) {
             return io;
         }
