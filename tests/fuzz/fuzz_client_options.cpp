@@ -19,8 +19,10 @@ Parsed parse(std::string_view words) {
 }
 
 bool same(const ClientOptions& a, const ClientOptions& b) {
-    return echo::fuzz::same_common(a, b) && a.timeout == b.timeout && a.stream == b.stream &&
-           a.message == b.message;
+    return echo::fuzz::same_common(a, b) && a.udp == b.udp && a.timeout == b.timeout &&
+           a.retries == b.retries && a.stream == b.stream && a.message == b.message &&
+           a.count == b.count && a.size == b.size && a.interval == b.interval && a.json == b.json &&
+           a.interactive == b.interactive;
 }
 
 } // namespace

@@ -35,7 +35,7 @@ Parsed<Options> parse_words(const char* program, std::string_view input, Parse p
 
 inline bool same_common(const CommonOptions& a, const CommonOptions& b) {
     return a.host == b.host && a.port == b.port && a.family == b.family && a.quiet == b.quiet &&
-           a.help == b.help && a.version == b.version;
+           a.verbose == b.verbose && a.help == b.help && a.version == b.version;
 }
 
 // The parser keeps no state between calls (getopt_long's globals are reset by each parse): the

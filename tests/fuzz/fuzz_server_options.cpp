@@ -17,7 +17,9 @@ Parsed parse(std::string_view words) {
 }
 
 bool same(const ServerOptions& a, const ServerOptions& b) {
-    return echo::fuzz::same_common(a, b);
+    return echo::fuzz::same_common(a, b) && a.udp == b.udp && a.keep_open == b.keep_open &&
+           a.max_clients == b.max_clients && a.idle_timeout == b.idle_timeout &&
+           a.splice == b.splice;
 }
 
 } // namespace
