@@ -13,13 +13,6 @@ namespace echo {
 
 namespace {
 
-IoResult failure(int error) {
-    if (error == EAGAIN || error == EWOULDBLOCK) {
-        return {IoStatus::would_block, 0, 0};
-    }
-    return {IoStatus::error, 0, error};
-}
-
 void set_option(int fd, int level, int option, int value, const char* name) {
     if (::setsockopt(fd, level, option, &value, sizeof(value)) != 0) {
         throw std::system_error(errno, std::generic_category(), std::string("setsockopt ") + name);
@@ -59,7 +52,7 @@ IoResult send_message(int fd, const msghdr& message, std::size_t size) {
             return {IoStatus::ok, size, 0};
         }
         if (errno != EINTR) {
-            return failure(errno);
+            return io_failure(errno);
         }
     }
 }
@@ -138,7 +131,7 @@ Received receive_datagram(int fd, std::span<std::byte> buffer, std::uint16_t loc
             return received;
         }
         if (errno != EINTR) {
-            received.io = failure(errno);
+            received.io = io_failure(errno);
             return received;
         }
     }
@@ -150,7 +143,7 @@ IoResult send_datagram(int fd, std::span<const std::byte> data) {
             return {IoStatus::ok, data.size(), 0};
         }
         if (errno != EINTR) {
-            return failure(errno);
+            return io_failure(errno);
         }
     }
 }
@@ -196,7 +189,7 @@ IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
         got = ::recvmmsg(fd, messages.data(), static_cast<unsigned>(capacity), MSG_TRUNC, nullptr);
     } while (got < 0 && errno == EINTR);
     if (got < 0) {
-        return failure(errno);
+        return io_failure(errno);
     }
     count_ = static_cast<std::size_t>(got);
     for (std::size_t i = 0; i < count_; ++i) {
@@ -224,7 +217,7 @@ IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::
         if (n > 0) {
             sent += static_cast<std::size_t>(n);
         } else if (n < 0 && errno != EINTR) {
-            return failure(errno); // the datagram at `sent` failed
+            return io_failure(errno); // the datagram at `sent` failed
         }
     }
     return {IoStatus::ok, sent, 0};

@@ -10,16 +10,12 @@
 
 namespace echo {
 
-namespace {
-
-IoResult failure(int error) {
+IoResult io_failure(int error) {
     if (error == EAGAIN || error == EWOULDBLOCK) {
         return {IoStatus::would_block, 0, 0};
     }
     return {IoStatus::error, 0, error};
 }
-
-} // namespace
 
 IoResult read_some(int fd, std::span<std::byte> buffer) {
     for (;;) {
@@ -31,7 +27,7 @@ IoResult read_some(int fd, std::span<std::byte> buffer) {
             return {buffer.empty() ? IoStatus::ok : IoStatus::eof, 0, 0};
         }
         if (errno != EINTR) {
-            return failure(errno);
+            return io_failure(errno);
         }
     }
 }
@@ -43,7 +39,7 @@ IoResult write_some(int fd, std::span<const std::byte> data) {
             return {IoStatus::ok, static_cast<std::size_t>(n), 0};
         }
         if (errno != EINTR) {
-            return failure(errno);
+            return io_failure(errno);
         }
     }
 }
@@ -81,6 +77,14 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
         if (ready == 0) {
             return false;
         }
+        if (errno != EINTR) {
+            throw std::system_error(errno, std::generic_category(), "poll");
+        }
+    }
+}
+
+void poll_all(std::span<pollfd> fds) {
+    while (::poll(fds.data(), fds.size(), -1) < 0) {
         if (errno != EINTR) {
             throw std::system_error(errno, std::generic_category(), "poll");
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/connection_trace.hpp"
 #include "echo/echo_stream.hpp"
+#include "echo/io.hpp"
 #include "echo/net.hpp"
 #include "echo/server_modes.hpp"
 #include "echo/stop.hpp"
@@ -24,12 +25,7 @@ std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
     }
     fds.push_back({stop_fd(), POLLIN, 0});
     for (;;) {
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw std::system_error(errno, std::generic_category(), "poll");
-        }
+        poll_all(fds);
         if (fds.back().revents != 0) {
             return std::nullopt;
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/connection_trace.hpp"
 #include "echo/datagram.hpp"
+#include "echo/io.hpp"
 #include "echo/loop_guard.hpp"
 #include "echo/sender_memory.hpp"
 #include "echo/server_modes.hpp"
@@ -62,12 +63,7 @@ class UdpEcho final {
         }
         fds.push_back({stop_fd(), POLLIN, 0});
         for (;;) {
-            if (::poll(fds.data(), fds.size(), -1) < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                throw std::system_error(errno, std::generic_category(), "poll");
-            }
+            poll_all(fds);
             if (fds.back().revents != 0) {
                 return stopped();
             }

@@ -2,6 +2,7 @@
 // echo-client as a measuring instrument and both programs' -v view of the wire, over TCP.
 #include "catch.hpp"
 #include "process.hpp"
+#include "rtt_figures.hpp"
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
@@ -27,22 +28,6 @@ std::vector<std::string> client(const Server& server, std::vector<std::string> e
     std::vector<std::string> argv{client_path(), "-H", "127.0.0.1", "-p", server.port_text()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return argv;
-}
-
-// The six figures of "rtt min/avg/median/p99/max/stddev = a/b/c/d/e/f us".
-std::vector<double> rtt_figures(const std::string& summary) {
-    const std::string marker = "rtt min/avg/median/p99/max/stddev = ";
-    const std::size_t at = summary.find(marker);
-    REQUIRE(at != std::string::npos);
-    std::istringstream in(summary.substr(at + marker.size()));
-    std::vector<double> figures(6);
-    char slash = 0;
-    in >> figures[0];
-    for (std::size_t i = 1; i < 6; ++i) {
-        in >> slash >> figures[i];
-    }
-    REQUIRE(in);
-    return figures;
 }
 
 // A lying TCP peer: echoes everything, but byte `flip` (counted from 0 over the whole

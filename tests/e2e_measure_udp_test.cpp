@@ -3,6 +3,7 @@
 // fake servers of the test that lose or change datagrams.
 #include "catch.hpp"
 #include "process.hpp"
+#include "rtt_figures.hpp"
 
 #include "echo/datagram.hpp"
 #include "echo/io.hpp"
@@ -77,21 +78,6 @@ class FakeServer {
     int stop_[2] = {-1, -1};
     std::thread thread_;
 };
-
-std::vector<double> rtt_figures(const std::string& summary) {
-    const std::string marker = "rtt min/avg/median/p99/max/stddev = ";
-    const std::size_t at = summary.find(marker);
-    REQUIRE(at != std::string::npos);
-    std::istringstream in(summary.substr(at + marker.size()));
-    std::vector<double> figures(6);
-    char slash = 0;
-    in >> figures[0];
-    for (std::size_t i = 1; i < 6; ++i) {
-        in >> slash >> figures[i];
-    }
-    REQUIRE(in);
-    return figures;
-}
 
 } // namespace
 

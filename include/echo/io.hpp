@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <span>
 
+#include <poll.h>
+
 namespace echo {
 
 // What one I/O call did. End of stream and "would block" are ordinary outcomes, not exceptions;
@@ -16,6 +18,9 @@ struct IoResult {
     std::size_t bytes = 0;
     int error = 0;
 };
+
+// The IoResult of a call that failed with `error`: would_block for EAGAIN/EWOULDBLOCK, else error.
+IoResult io_failure(int error);
 
 // One read(2): some bytes, eof (0 bytes from a non-empty buffer), would_block or error.
 // EINTR is retried. Works on sockets, pipes and terminals.
@@ -30,6 +35,9 @@ IoResult write_all(int fd, std::span<const std::byte> data);
 
 // Waits until `fd` has any of `events`; false on timeout. A negative timeout waits forever.
 bool wait_for(int fd, short events, std::chrono::milliseconds timeout);
+
+// poll(2) over `fds` without a timeout, EINTR retried; other failures throw std::system_error.
+void poll_all(std::span<pollfd> fds);
 
 void set_nonblocking(int fd, bool on);
 
