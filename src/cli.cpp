@@ -15,6 +15,13 @@ std::string quoted(std::string_view text) {
 
 } // namespace
 
+std::string parse_host(std::string_view text) {
+    if (text.empty()) {
+        throw UsageError("--host needs a host name or address, not ''");
+    }
+    return std::string(text);
+}
+
 std::uint16_t parse_port(std::string_view text, bool allow_zero) {
     unsigned long value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -77,21 +84,18 @@ std::uint64_t parse_count(std::string_view text, std::string_view option, std::u
 bool apply_common_option(int option, const char* value, bool allow_port_zero,
                          CommonOptions& options) {
     switch (option) {
-    case 'H':
-        if (*value == '\0') {
-            throw UsageError("--host needs a host name or address, not ''");
-        }
-        options.host = value;
-        return true;
     case 'p':
         options.port = parse_port(value, allow_port_zero);
         return true;
     case '4':
-        options.family = Family::ipv4;
+    case '6': {
+        const Family family = option == '4' ? Family::ipv4 : Family::ipv6;
+        if (options.family != Family::any && options.family != family) {
+            throw UsageError("-4 (IPv4 only) and -6 (IPv6 only) exclude each other");
+        }
+        options.family = family;
         return true;
-    case '6':
-        options.family = Family::ipv6;
-        return true;
+    }
     case 'q':
         options.quiet = true;
         return true;

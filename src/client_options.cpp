@@ -91,6 +91,7 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
     bool timeout_given = false;
     bool retries_given = false;
     bool interval_given = false;
+    bool host_given = false;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
@@ -101,6 +102,13 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         switch (option) {
         case ':':
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+        case 'H':
+            if (host_given) {
+                throw UsageError("-H (--host) given twice: echo-client talks to one server");
+            }
+            options.host = parse_host(optarg);
+            host_given = true;
+            break;
         case 'u':
             options.udp = true;
             break;

@@ -9,6 +9,7 @@
 #include "echo/status.hpp"
 #include "echo/stop.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -41,7 +42,14 @@ int main(int argc, char* argv[]) {
     try {
         install_stop_handlers();
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
-        const auto addresses = resolve(options.host, options.port, options.family, socktype, true);
+        std::vector<Address> addresses;
+        for (const std::string& host : options.hosts) {
+            for (Address& address : resolve(host, options.port, options.family, socktype, true)) {
+                if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
+                    addresses.push_back(std::move(address)); // -H localhost -H ::1: once
+                }
+            }
+        }
         std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
         for (const Listener& listener : listeners) {
             status.line("Listening on " + listener.address.to_string() +

@@ -21,7 +21,8 @@ std::string server_usage() {
            "sent it, for any number of senders, until stopped.\n"
            "\n"
            "  -H, --host HOST     address or name to listen on (default localhost;\n"
-           "                      every address of the name is served)\n"
+           "                      every address of the name is served); give -H again\n"
+           "                      to listen on more hosts, e.g. -H 0.0.0.0 -H ::\n"
            "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
            "  -4                  IPv4 only\n"
            "  -6                  IPv6 only\n"
@@ -38,8 +39,9 @@ std::string server_usage() {
            "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
            "                      hexdump, and each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
-           "  --no-splice         one peer (no -k): echo through our own buffer with\n"
-           "                      read/write, not splice(2); to compare, or for odd kernels\n"
+           "  --no-splice         one TCP peer (no -k, no --udp): echo through our own\n"
+           "                      buffer with read/write, not splice(2); to compare, or for\n"
+           "                      odd kernels\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
@@ -63,6 +65,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     };
     ServerOptions options;
     bool limits_given = false;
+    bool host_given = false;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
@@ -73,7 +76,13 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         if (option == ':') {
             throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
         }
-        if (option == 'u') {
+        if (option == 'H') {
+            if (!host_given) {
+                options.hosts.clear(); // the first -H replaces the default
+                host_given = true;
+            }
+            options.hosts.push_back(parse_host(optarg));
+        } else if (option == 'u') {
             options.udp = true;
         } else if (option == 'k') {
             options.keep_open = true;
@@ -100,6 +109,10 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     }
     if (limits_given && options.udp) {
         throw UsageError("--max-clients and --idle-timeout apply to TCP peers, not --udp");
+    }
+    // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
+    if (!options.splice && (options.keep_open || options.udp)) {
+        throw UsageError("--no-splice applies to the one-peer TCP mode, not -k or --udp");
     }
     return options;
 }

@@ -52,7 +52,7 @@ std::string usage_error(Parse parse) {
 
 TEST_CASE("Server defaults are the tutorial's", "[options]") {
     const echo::ServerOptions options = server({});
-    CHECK(options.host == "localhost");
+    CHECK(options.hosts == std::vector<std::string>{"localhost"});
     CHECK(options.port == 1234);
     CHECK(options.family == echo::Family::any);
     CHECK_FALSE(options.quiet);
@@ -66,12 +66,14 @@ TEST_CASE("Server defaults are the tutorial's", "[options]") {
 
 TEST_CASE("Server options in short, long and attached forms", "[options]") {
     const echo::ServerOptions a = server({"-H", "::1", "-p", "0", "-6", "-q"});
-    CHECK(a.host == "::1");
+    CHECK(a.hosts == std::vector<std::string>{"::1"});
     CHECK(a.port == 0);
     CHECK(a.family == echo::Family::ipv6);
     CHECK(a.quiet);
     const echo::ServerOptions b = server({"--host=127.0.0.1", "--port", "65535", "-4"});
-    CHECK(b.host == "127.0.0.1");
+    CHECK(b.hosts == std::vector<std::string>{"127.0.0.1"});
+    const std::vector<std::string> both{"0.0.0.0", "::"};
+    CHECK(server({"-H", "0.0.0.0", "--host=::"}).hosts == both);
     CHECK(b.port == 65535);
     CHECK(b.family == echo::Family::ipv4);
     CHECK(server({"-p80"}).port == 80);
@@ -97,6 +99,12 @@ TEST_CASE("Server usage errors", "[options]") {
     CHECK(usage_error([] { server({"-H", ""}); }).find("--host needs") == 0);
     CHECK(usage_error([] { server({"extra"}); }) == "unexpected argument 'extra'");
     CHECK(usage_error([] { server({"--no-splice=1"}); }) == "option --no-splice takes no value");
+    CHECK(usage_error([] { server({"--no-splice", "-k"}); }).find("--no-splice applies") == 0);
+    CHECK(usage_error([] { server({"-u", "--no-splice"}); }).find("--no-splice applies") == 0);
+    CHECK(usage_error([] {
+              server({"-4", "-6"});
+          }).find("exclude each other") != std::string::npos);
+    CHECK(usage_error([] { server({"-H", "::1", "-H", ""}); }).find("--host needs") == 0);
     for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
         CAPTURE(bad);
         CHECK(usage_error([bad] {
@@ -197,6 +205,12 @@ TEST_CASE("Client usage errors", "[options]") {
     }
     CHECK(usage_error([] { client({"-", "word"}); }).find("'-'") == 0);
     CHECK(usage_error([] { client({"--what"}); }) == "unknown option --what");
+    CHECK(usage_error([] {
+              client({"-6", "-4"});
+          }).find("exclude each other") != std::string::npos);
+    CHECK(usage_error([] {
+              client({"-H", "a", "--host=b"});
+          }).find("given twice") != std::string::npos);
 }
 
 TEST_CASE("Usage texts list every option", "[options]") {

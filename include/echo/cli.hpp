@@ -24,9 +24,10 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_failure = 1;
 inline constexpr int exit_usage = 2;
 
-// The options both programs share.
+inline constexpr const char* default_host = "localhost";
+
+// The options both programs share. -H is each program's own: the server takes several.
 struct CommonOptions {
-    std::string host = "localhost";
     std::uint16_t port = 1234;
     Family family = Family::any;
     bool quiet = false;
@@ -34,6 +35,9 @@ struct CommonOptions {
     bool help = false;
     bool version = false;
 };
+
+// The value of -H: a host name or address, not empty, or UsageError.
+std::string parse_host(std::string_view text);
 
 // A whole decimal number in 1..65535 (0..65535 when `allow_zero`), or UsageError.
 std::uint16_t parse_port(std::string_view text, bool allow_zero);
@@ -47,8 +51,8 @@ std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view 
 std::uint64_t parse_count(std::string_view text, std::string_view option, std::uint64_t min,
                           std::uint64_t max);
 
-// Applies one of the shared options (-H -p -4 -6 -q -v -h -V) and returns true, or returns false
-// when `option` is not one of them.
+// Applies one of the shared options (-p -4 -6 -q -v -h -V) and returns true, or returns false
+// when `option` is not one of them. -4 after -6 (or -6 after -4) is a UsageError.
 bool apply_common_option(int option, const char* value, bool allow_port_zero,
                          CommonOptions& options);
 

@@ -26,6 +26,7 @@ inline constexpr std::size_t udp_round_number_size = 8;
 inline constexpr std::size_t max_payload_size = 64 * 1024 * 1024;
 
 struct ClientOptions : CommonOptions {
+    std::string host = default_host; // one server: -H given twice is a usage error
     bool udp = false;
     std::chrono::milliseconds timeout = tcp_default_timeout; // udp_default_timeout with --udp
     unsigned retries = udp_default_retries; // UDP: resends of an unanswered datagram

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace echo {
 
 struct ServerOptions : CommonOptions {
+    std::vector<std::string> hosts{default_host}; // -H, as often as given: every one is served
     bool udp = false;       // echo datagrams to every sender instead of one TCP peer's stream
     bool keep_open = false; // -k: serve many peers, until stopped
     std::uint64_t max_clients = 256;                       // with -k: peers served at once

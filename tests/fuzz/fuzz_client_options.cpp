@@ -19,10 +19,14 @@ Parsed parse(std::string_view words) {
 }
 
 bool same(const ClientOptions& a, const ClientOptions& b) {
-    return echo::fuzz::same_common(a, b) && a.udp == b.udp && a.timeout == b.timeout &&
-           a.retries == b.retries && a.stream == b.stream && a.message == b.message &&
-           a.count == b.count && a.size == b.size && a.interval == b.interval && a.json == b.json &&
-           a.interactive == b.interactive;
+    return echo::fuzz::same_common(a, b) && a.host == b.host && a.udp == b.udp &&
+           a.timeout == b.timeout && a.retries == b.retries && a.stream == b.stream &&
+           a.message == b.message && a.count == b.count && a.size == b.size &&
+           a.interval == b.interval && a.json == b.json && a.interactive == b.interactive;
+}
+
+bool names_a_host(const ClientOptions& options) {
+    return !options.host.empty();
 }
 
 } // namespace
@@ -30,7 +34,7 @@ bool same(const ClientOptions& a, const ClientOptions& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input = echo::fuzz::as_text(data, size);
     const Parsed first = parse(input);
-    echo::fuzz::require_sane(first);
+    echo::fuzz::require_sane(first, names_a_host);
     if (first.ok) {
         const ClientOptions& options = first.options;
         if (options.port == 0 || options.timeout < milliseconds(1) || options.timeout > hours(24) ||

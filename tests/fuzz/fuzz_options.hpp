@@ -34,7 +34,7 @@ Parsed<Options> parse_words(const char* program, std::string_view input, Parse p
 }
 
 inline bool same_common(const CommonOptions& a, const CommonOptions& b) {
-    return a.host == b.host && a.port == b.port && a.family == b.family && a.quiet == b.quiet &&
+    return a.port == b.port && a.family == b.family && a.quiet == b.quiet &&
            a.verbose == b.verbose && a.help == b.help && a.version == b.version;
 }
 
@@ -51,8 +51,8 @@ void require_same(const Parsed<Options>& a, const Parsed<Options>& b,
 
 // Parsed options name a host; a usage error says what was wrong.
 template <typename Options>
-void require_sane(const Parsed<Options>& parsed) {
-    if ((parsed.ok && parsed.options.host.empty()) || (!parsed.ok && parsed.error.empty())) {
+void require_sane(const Parsed<Options>& parsed, bool (*names_a_host)(const Options&)) {
+    if ((parsed.ok && !names_a_host(parsed.options)) || (!parsed.ok && parsed.error.empty())) {
         std::abort();
     }
 }

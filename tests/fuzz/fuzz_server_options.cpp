@@ -5,6 +5,8 @@
 
 #include "echo/server_options.hpp"
 
+#include <algorithm>
+
 using namespace std::string_view_literals;
 
 namespace {
@@ -17,9 +19,15 @@ Parsed parse(std::string_view words) {
 }
 
 bool same(const ServerOptions& a, const ServerOptions& b) {
-    return echo::fuzz::same_common(a, b) && a.udp == b.udp && a.keep_open == b.keep_open &&
-           a.max_clients == b.max_clients && a.idle_timeout == b.idle_timeout &&
-           a.splice == b.splice;
+    return echo::fuzz::same_common(a, b) && a.hosts == b.hosts && a.udp == b.udp &&
+           a.keep_open == b.keep_open && a.max_clients == b.max_clients &&
+           a.idle_timeout == b.idle_timeout && a.splice == b.splice;
+}
+
+bool names_a_host(const ServerOptions& options) {
+    return !options.hosts.empty() &&
+           std::none_of(options.hosts.begin(), options.hosts.end(),
+                        [](const std::string& host) { return host.empty(); });
 }
 
 } // namespace
@@ -27,13 +35,14 @@ bool same(const ServerOptions& a, const ServerOptions& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input = echo::fuzz::as_text(data, size);
     const Parsed first = parse(input);
-    echo::fuzz::require_sane(first);
+    echo::fuzz::require_sane(first, names_a_host);
 
     // A known command line in between must parse as always, whatever the fuzz input left behind.
     const Parsed known = parse("-q\0-p\0"
                                "7\0--host=::1\0-6"sv);
     if (!known.ok || !known.options.quiet || known.options.port != 7 ||
-        known.options.host != "::1" || known.options.family != echo::Family::ipv6) {
+        known.options.hosts != std::vector<std::string>{"::1"} ||
+        known.options.family != echo::Family::ipv6) {
         std::abort();
     }
 
