@@ -214,7 +214,7 @@ TEST_CASE("Once standard error is read again a line says how many status lines w
     std::istringstream lines(done.err);
     for (std::string line; std::getline(lines, line);) {
         CAPTURE(line);
-        CHECK((line.rfind("[", 0) == 0 || line.rfind("  0", 0) == 0));
+        CHECK((line.rfind("[", 0) == 0 || (line.size() > 10 && line.compare(8, 2, "  ") == 0)));
     }
 }
 
