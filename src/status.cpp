@@ -3,6 +3,7 @@
 
 #include "echo/hexdump.hpp"
 #include "echo/io.hpp"
+#include "echo/log_writer.hpp"
 
 #include <cstring>
 
@@ -13,9 +14,9 @@ namespace echo {
 namespace {
 
 void write_line(const std::string& text) {
-    // Errors are ignored on purpose: a script that read our "Listening on" line from a pipe and
-    // went away must not stop the server.
-    write_all(STDERR_FILENO, std::as_bytes(std::span(text.data(), text.size())));
+    // Never blocks, and errors are ignored on purpose: a script that read our "Listening on" line
+    // from a pipe and went away, or stopped reading, must not stop or stall the server.
+    standard_error().write(text);
 }
 
 } // namespace

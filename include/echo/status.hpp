@@ -10,7 +10,8 @@ namespace echo {
 
 // The one place where both programs talk to the user on stderr, so that lines look the same
 // everywhere: "[+] Listening on 127.0.0.1:1234 (TCP)" for status, "echo-server: cause" for errors.
-// Each line is one write(2), flushed at once; a closed or broken stderr is ignored.
+// Each line is one write(2), at once where stderr takes it, else held or dropped but never waited
+// for (see log_writer.hpp); a closed or broken stderr is ignored.
 // With -v (verbose) it also shows what crosses the wire: "[<]" bytes received, "[>]" bytes sent,
 // each with a hexdump, and "[*]" events in the life of a connection.
 class Status final {
