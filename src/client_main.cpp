@@ -6,6 +6,7 @@
 #include "echo/client_options.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
+#include "echo/standard_descriptors.hpp"
 #include "echo/status.hpp"
 
 #include <csignal>
@@ -17,6 +18,7 @@
 using namespace echo;
 
 int main(int argc, char* argv[]) {
+    ensure_standard_descriptors(); // before anything opens a descriptor
     std::signal(SIGPIPE, SIG_IGN); // a vanished server is an EPIPE error, not a dead client
     const char* const program = "echo-client";
 

@@ -6,6 +6,7 @@
 #include "echo/resolve.hpp"
 #include "echo/server_modes.hpp"
 #include "echo/server_options.hpp"
+#include "echo/standard_descriptors.hpp"
 #include "echo/status.hpp"
 #include "echo/stop.hpp"
 
@@ -18,6 +19,7 @@
 using namespace echo;
 
 int main(int argc, char* argv[]) {
+    ensure_standard_descriptors(); // before anything opens a descriptor
     std::signal(SIGPIPE, SIG_IGN); // a vanished peer is an EPIPE error, not a dead server
     const char* const program = "echo-server";
 
