@@ -10,7 +10,6 @@
 #include "echo/status.hpp"
 
 #include <csignal>
-#include <cstdio>
 #include <exception>
 
 #include <sys/socket.h>
@@ -29,13 +28,9 @@ int main(int argc, char* argv[]) {
         Status(program, false).error(std::string(error.what()) + " (try --help)");
         return exit_usage;
     }
-    if (options.help) {
-        std::fputs(client_usage().c_str(), stdout);
-        return exit_ok;
-    }
-    if (options.version) {
-        std::fputs(version_line(program).c_str(), stdout);
-        return exit_ok;
+    if (options.help || options.version) {
+        const std::string text = options.help ? client_usage() : version_line(program);
+        return Status(program, false).print(text) ? exit_ok : exit_failure;
     }
 
     const Status status(program, options.quiet, options.verbose);

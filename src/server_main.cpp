@@ -11,7 +11,6 @@
 #include "echo/stop.hpp"
 
 #include <csignal>
-#include <cstdio>
 #include <exception>
 
 #include <sys/socket.h>
@@ -30,13 +29,9 @@ int main(int argc, char* argv[]) {
         Status(program, false).error(std::string(error.what()) + " (try --help)");
         return exit_usage;
     }
-    if (options.help) {
-        std::fputs(server_usage().c_str(), stdout);
-        return exit_ok;
-    }
-    if (options.version) {
-        std::fputs(version_line(program).c_str(), stdout);
-        return exit_ok;
+    if (options.help || options.version) {
+        const std::string text = options.help ? server_usage() : version_line(program);
+        return Status(program, false).print(text) ? exit_ok : exit_failure;
     }
 
     const Status status(program, options.quiet, options.verbose);

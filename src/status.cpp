@@ -51,6 +51,15 @@ void Status::event(std::string_view text) const {
     }
 }
 
+bool Status::print(std::string_view text) const {
+    const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(text)));
+    if (written.status == IoStatus::error) {
+        error(describe("write standard output", written.error));
+        return false;
+    }
+    return true;
+}
+
 std::string describe(std::string_view step, int error) {
     return std::string(step) + ": " + std::strerror(error);
 }

@@ -22,6 +22,9 @@ class Status final {
     void line(std::string_view text) const;  // "[+] text", unless quiet
     void error(std::string_view text) const; // "program: text", always
 
+    // `text` on standard output (--help, --version); false after saying why it failed.
+    [[nodiscard]] bool print(std::string_view text) const;
+
     // Only with -v:
     void received(std::string_view peer, std::span<const std::byte> bytes) const;
     void sent(std::string_view peer, std::span<const std::byte> bytes) const;
