@@ -6,6 +6,7 @@
 #include "process.hpp"
 
 #include "echo/io.hpp"
+#include "echo/log_writer.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
 
@@ -18,6 +19,9 @@
 #include <string>
 #include <vector>
 
+#include <cstdio>
+
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -215,6 +219,120 @@ TEST_CASE("Once standard error is read again a line says how many status lines w
     for (std::string line; std::getline(lines, line);) {
         CAPTURE(line);
         CHECK((line.rfind("[", 0) == 0 || (line.size() > 10 && line.compare(8, 2, "  ") == 0)));
+    }
+}
+
+// ---- The writer itself, on a pipe, a socket and a file -----------------------------------------
+
+namespace {
+
+// Everything `fd` holds now, without waiting.
+std::string read_now(int fd) {
+    std::string all;
+    std::array<char, 65536> chunk{};
+    while (echo::wait_for(fd, POLLIN, 0ms)) {
+        const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+        if (n <= 0) {
+            break;
+        }
+        all.append(chunk.data(), static_cast<std::size_t>(n));
+    }
+    return all;
+}
+
+// Writes 1000-byte lines (twice the writer's room and the pipe's), then reads and writes one more
+// line at a time until the count of dropped lines arrives: every line written is either read
+// whole or counted, and the count comes once, after all that was held.
+void check_lines_are_held_then_counted(int write_end, int read_end) {
+    echo::LogWriter writer(write_end);
+    std::string lines;
+    for (int i = 0; i < 200; ++i) {
+        std::string line = std::to_string(i) + ":";
+        line.resize(999, 'x');
+        lines += line + "\n";
+    }
+    writer.write(lines);
+    CHECK(writer.held() > 0);
+    CHECK(writer.held() <= echo::LogWriter::capacity + 1000);
+    CHECK(writer.dropped() > 0);
+    CHECK_FALSE(writer.flush(10ms));
+
+    std::string got;
+    int more = 0;
+    const std::string notice_end = " status lines dropped: standard error was not being read\n";
+    while (got.find(notice_end) == std::string::npos && more < 10) {
+        got += read_now(read_end);
+        writer.write("more " + std::to_string(more++) + "\n");
+    }
+    for (int round = 0; round < 3 && !writer.flush(0ms); ++round) {
+        got += read_now(read_end);
+    }
+    got += read_now(read_end);
+    CHECK(writer.held() == 0);
+
+    std::istringstream in(got);
+    std::size_t whole = 0;
+    std::size_t counted = 0;
+    for (std::string line; std::getline(in, line);) {
+        CAPTURE(line.substr(0, 40));
+        if (line.size() == 999) {
+            CHECK(line.substr(0, line.find(':')) == std::to_string(whole));
+            ++whole;
+        } else if (line.rfind("more ", 0) == 0) {
+            ++whole;
+        } else {
+            REQUIRE(line.rfind("[+] ", 0) == 0);
+            REQUIRE(counted == 0);
+            counted = std::stoul(line.substr(4));
+        }
+    }
+    CHECK(counted > 0);
+    CHECK(whole + counted == 200 + static_cast<std::size_t>(more));
+}
+
+} // namespace
+
+TEST_CASE("LogWriter on a pipe: holds at most 64 KiB, then counts the dropped lines", "[stderr]") {
+    int ends[2];
+    REQUIRE(::pipe2(ends, O_CLOEXEC) == 0);
+    check_lines_are_held_then_counted(ends[1], ends[0]);
+    ::close(ends[0]);
+    ::close(ends[1]);
+}
+
+TEST_CASE("LogWriter on a socket: the same, without blocking the socket", "[stderr]") {
+    int ends[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) == 0);
+    const int small = 4096;
+    ::setsockopt(ends[1], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+    check_lines_are_held_then_counted(ends[1], ends[0]);
+    CHECK((::fcntl(ends[1], F_GETFL) & O_NONBLOCK) == 0);
+    ::close(ends[0]);
+    ::close(ends[1]);
+}
+
+TEST_CASE("LogWriter: a reader gone drops lines silently; a file takes them all", "[stderr]") {
+    SECTION("a pipe without reader") {
+        int ends[2];
+        REQUIRE(::pipe2(ends, O_CLOEXEC) == 0);
+        ::close(ends[0]);
+        echo::LogWriter writer(ends[1]);
+        writer.write("[+] nobody reads this\n");
+        CHECK(writer.held() == 0);
+        CHECK(writer.dropped() == 0);
+        ::close(ends[1]);
+    }
+    SECTION("a regular file") {
+        std::FILE* file = std::tmpfile();
+        REQUIRE(file != nullptr);
+        const std::string lines(200000, '\n');
+        {
+            echo::LogWriter writer(::fileno(file));
+            writer.write(lines);
+            CHECK(writer.held() == 0);
+        }
+        CHECK(::lseek(::fileno(file), 0, SEEK_END) == static_cast<off_t>(lines.size()));
+        std::fclose(file);
     }
 }
 
