@@ -21,6 +21,11 @@ void write_line(const std::string& text) {
 
 } // namespace
 
+Status::Status(std::string_view program, bool quiet, bool verbose)
+    : program_(program), quiet_(quiet), verbose_(verbose && !quiet) {
+    standard_error();
+}
+
 void Status::line(std::string_view text) const {
     if (!quiet_) {
         write_line("[+] " + std::string(text) + "\n");

@@ -146,7 +146,8 @@ std::vector<std::string> in_shell(const std::string& command) {
 
 // ---- Status lines never block -----------------------------------------------------------------
 
-TEST_CASE("-k serves 2000 connections with standard error unread and stops on SIGTERM at once",
+TEST_CASE("echo-server -k serves 2000 connections with standard error unread and stops on SIGTERM "
+          "at once",
           "[fault][stderr][keepopen]") {
     Server server({"-k"});
     int served = 0;
@@ -157,7 +158,8 @@ TEST_CASE("-k serves 2000 connections with standard error unread and stops on SI
     stop_within_a_second(server.process);
 }
 
-TEST_CASE("-k -v serves 500 connections with standard error unread and stops on SIGTERM at once",
+TEST_CASE("echo-server -k -v serves 500 connections with standard error unread and stops on "
+          "SIGTERM at once",
           "[fault][stderr][keepopen]") {
     Server server({"-k", "-v"});
     int served = 0;
@@ -168,7 +170,8 @@ TEST_CASE("-k -v serves 500 connections with standard error unread and stops on 
     stop_within_a_second(server.process);
 }
 
-TEST_CASE("-u answers 2000 new senders with standard error unread and stops on SIGTERM at once",
+TEST_CASE("echo-server -u answers 2000 new senders with standard error unread and stops on SIGTERM "
+          "at once",
           "[fault][stderr][udp]") {
     Server server({"-u"});
     int answered = 0;
@@ -311,7 +314,7 @@ TEST_CASE("LogWriter on a socket: the same, without blocking the socket", "[stde
     ::close(ends[1]);
 }
 
-TEST_CASE("LogWriter: a reader gone drops lines silently; a file takes them all", "[stderr]") {
+TEST_CASE("LogWriter: a reader gone drops lines silently and a file takes them all", "[stderr]") {
     SECTION("a pipe without reader") {
         int ends[2];
         REQUIRE(::pipe2(ends, O_CLOEXEC) == 0);

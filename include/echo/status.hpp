@@ -16,8 +16,9 @@ namespace echo {
 // each with a hexdump, and "[*]" events in the life of a connection.
 class Status final {
   public:
-    Status(std::string_view program, bool quiet, bool verbose = false)
-        : program_(program), quiet_(quiet), verbose_(verbose && !quiet) {}
+    // The first Status readies the writer of stderr (one descriptor of its own, opened then,
+    // before the program's sockets).
+    Status(std::string_view program, bool quiet, bool verbose = false);
 
     void line(std::string_view text) const;  // "[+] text", unless quiet
     void error(std::string_view text) const; // "program: text", always
