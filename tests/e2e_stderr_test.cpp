@@ -221,7 +221,7 @@ TEST_CASE("Once standard error is read again a line says how many status lines w
     std::istringstream lines(done.err);
     for (std::string line; std::getline(lines, line);) {
         CAPTURE(line);
-        CHECK((line.rfind("[", 0) == 0 || (line.size() > 10 && line.compare(8, 2, "  ") == 0)));
+        CHECK((line.rfind('[', 0) == 0 || (line.size() > 10 && line.compare(8, 2, "  ") == 0)));
     }
 }
 
@@ -389,7 +389,9 @@ TEST_CASE("--help and --version into a full device exit 1 with an error line", "
         for (const std::string option : {"--help", "--version"}) {
             CAPTURE(program, option);
             const std::string path = program == "echo-server" ? server_path() : client_path();
-            const auto result = run(in_shell("exec " + path + " " + option + " >/dev/full"));
+            std::string command = "exec ";
+            command.append(path).append(" ").append(option).append(" >/dev/full");
+            const auto result = run(in_shell(command));
             CHECK(result.exit_code == 1);
             CHECK(result.err == program + ": write standard output: No space left on device\n");
         }
