@@ -6,10 +6,10 @@
 #include "echo/client_options.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
+#include "echo/standard_descriptors.hpp"
 #include "echo/status.hpp"
 
 #include <csignal>
-#include <cstdio>
 #include <exception>
 
 #include <sys/socket.h>
@@ -17,6 +17,7 @@
 using namespace echo;
 
 int main(int argc, char* argv[]) {
+    ensure_standard_descriptors(); // before anything opens a descriptor
     std::signal(SIGPIPE, SIG_IGN); // a vanished server is an EPIPE error, not a dead client
     const char* const program = "echo-client";
 
@@ -27,13 +28,9 @@ int main(int argc, char* argv[]) {
         Status(program, false).error(std::string(error.what()) + " (try --help)");
         return exit_usage;
     }
-    if (options.help) {
-        std::fputs(client_usage().c_str(), stdout);
-        return exit_ok;
-    }
-    if (options.version) {
-        std::fputs(version_line(program).c_str(), stdout);
-        return exit_ok;
+    if (options.help || options.version) {
+        const std::string text = options.help ? client_usage() : version_line(program);
+        return Status(program, false).print(text) ? exit_ok : exit_failure;
     }
 
     const Status status(program, options.quiet, options.verbose);

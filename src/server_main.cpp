@@ -6,12 +6,12 @@
 #include "echo/resolve.hpp"
 #include "echo/server_modes.hpp"
 #include "echo/server_options.hpp"
+#include "echo/standard_descriptors.hpp"
 #include "echo/status.hpp"
 #include "echo/stop.hpp"
 
 #include <algorithm>
 #include <csignal>
-#include <cstdio>
 #include <exception>
 
 #include <sys/socket.h>
@@ -19,6 +19,7 @@
 using namespace echo;
 
 int main(int argc, char* argv[]) {
+    ensure_standard_descriptors(); // before anything opens a descriptor
     std::signal(SIGPIPE, SIG_IGN); // a vanished peer is an EPIPE error, not a dead server
     const char* const program = "echo-server";
 
@@ -29,13 +30,9 @@ int main(int argc, char* argv[]) {
         Status(program, false).error(std::string(error.what()) + " (try --help)");
         return exit_usage;
     }
-    if (options.help) {
-        std::fputs(server_usage().c_str(), stdout);
-        return exit_ok;
-    }
-    if (options.version) {
-        std::fputs(version_line(program).c_str(), stdout);
-        return exit_ok;
+    if (options.help || options.version) {
+        const std::string text = options.help ? server_usage() : version_line(program);
+        return Status(program, false).print(text) ? exit_ok : exit_failure;
     }
 
     const Status status(program, options.quiet, options.verbose);

@@ -3,6 +3,7 @@
 
 #include "echo/hexdump.hpp"
 #include "echo/io.hpp"
+#include "echo/log_writer.hpp"
 
 #include <cstring>
 
@@ -13,12 +14,17 @@ namespace echo {
 namespace {
 
 void write_line(const std::string& text) {
-    // Errors are ignored on purpose: a script that read our "Listening on" line from a pipe and
-    // went away must not stop the server.
-    write_all(STDERR_FILENO, std::as_bytes(std::span(text.data(), text.size())));
+    // Never blocks, and errors are ignored on purpose: a script that read our "Listening on" line
+    // from a pipe and went away, or stopped reading, must not stop or stall the server.
+    standard_error().write(text);
 }
 
 } // namespace
+
+Status::Status(std::string_view program, bool quiet, bool verbose)
+    : program_(program), quiet_(quiet), verbose_(verbose && !quiet) {
+    standard_error();
+}
 
 void Status::line(std::string_view text) const {
     if (!quiet_) {
@@ -48,6 +54,15 @@ void Status::event(std::string_view text) const {
     if (verbose_) {
         write_line("[*] " + std::string(text) + "\n");
     }
+}
+
+bool Status::print(std::string_view text) const {
+    const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(text)));
+    if (written.status == IoStatus::error) {
+        error(describe("write standard output", written.error));
+        return false;
+    }
+    return true;
 }
 
 std::string describe(std::string_view step, int error) {

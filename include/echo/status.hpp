@@ -10,16 +10,21 @@ namespace echo {
 
 // The one place where both programs talk to the user on stderr, so that lines look the same
 // everywhere: "[+] Listening on 127.0.0.1:1234 (TCP)" for status, "echo-server: cause" for errors.
-// Each line is one write(2), flushed at once; a closed or broken stderr is ignored.
+// Each line is one write(2), at once where stderr takes it, else held or dropped but never waited
+// for (see log_writer.hpp); a closed or broken stderr is ignored.
 // With -v (verbose) it also shows what crosses the wire: "[<]" bytes received, "[>]" bytes sent,
 // each with a hexdump, and "[*]" events in the life of a connection.
 class Status final {
   public:
-    Status(std::string_view program, bool quiet, bool verbose = false)
-        : program_(program), quiet_(quiet), verbose_(verbose && !quiet) {}
+    // The first Status readies the writer of stderr (one descriptor of its own, opened then,
+    // before the program's sockets).
+    Status(std::string_view program, bool quiet, bool verbose = false);
 
     void line(std::string_view text) const;  // "[+] text", unless quiet
     void error(std::string_view text) const; // "program: text", always
+
+    // `text` on standard output (--help, --version); false after saying why it failed.
+    [[nodiscard]] bool print(std::string_view text) const;
 
     // Only with -v:
     void received(std::string_view peer, std::span<const std::byte> bytes) const;

@@ -286,6 +286,36 @@ void Process::signal(int number) const {
     }
 }
 
+void Process::read_stderr_now() {
+    pollfd entry{err_fd_, POLLIN, 0};
+    while (err_fd_ >= 0 && ::poll(&entry, 1, 0) > 0 && drain(err_fd_, err_)) {
+        entry.fd = err_fd_;
+    }
+}
+
+int Process::wait_exit(std::chrono::milliseconds timeout) {
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd < 0) {
+        fail("pidfd_open");
+    }
+    pollfd exited{pidfd, POLLIN, 0};
+    const int ready = ::poll(&exited, 1, static_cast<int>(timeout.count()));
+    ::close(pidfd);
+    if (ready <= 0) {
+        return -1;
+    }
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (tool_reported(exit_code)) {
+        throw std::runtime_error("a checking tool reported an error (exit " +
+                                 std::to_string(exit_code) + ")");
+    }
+    return exit_code;
+}
+
 Process::Result Process::finish(const std::string& input, std::chrono::milliseconds timeout) {
     Result result = collect(input, timeout);
     if (tool_reported(result.exit_code)) {

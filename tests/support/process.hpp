@@ -61,6 +61,14 @@ class Process {
     void close_stderr(); // likewise for stderr
     void signal(int number) const;
 
+    // Reads what standard error holds now, without waiting (into err()); for a test that left
+    // the pipe unread and starts reading it again.
+    void read_stderr_now();
+
+    // Waits up to `timeout` for the child to exit without reading its output, so that a full
+    // pipe stays full; returns the exit code (as Result::exit_code), or -1 if it still runs.
+    int wait_exit(std::chrono::milliseconds timeout);
+
     // Writes `input` to standard input (then closes it), collects all output and waits for the
     // exit; kills the child and throws after `timeout`.
     Result finish(const std::string& input = "", std::chrono::milliseconds timeout = 30s);
