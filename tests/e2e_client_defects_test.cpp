@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// The client against servers that lie or stall, and against input it cannot take: it must say so
+// and exit 1, never report success it did not check, never wait without a bound once it has
+// nothing more to send, and never hold more than a stated amount of memory.
+#include "catch.hpp"
+#include "process.hpp"
+
+#include "echo/address.hpp"
+#include "echo/datagram.hpp"
+#include "echo/io.hpp"
+#include "echo/net.hpp"
+#include "echo/resolve.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <functional>
+#include <future>
+#include <string>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace echo::test;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+std::span<const std::byte> bytes(const std::string& text) {
+    return std::as_bytes(std::span(text));
+}
+
+// A UDP fake server on its own thread: it drops the first copy of every datagram (a datagram
+// that differs from the one before) and echoes a copy sent again, until destroyed.
+class FirstCopyLost {
+  public:
+    FirstCopyLost()
+        : socket_(echo::bind_to(
+              echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true).front(),
+              SOCK_DGRAM)),
+          port_(std::to_string(echo::local_address(socket_.fd()).port())) {
+        REQUIRE(::pipe2(stop_, O_CLOEXEC) == 0);
+        thread_ = std::thread([this] { run(); });
+    }
+    FirstCopyLost(const FirstCopyLost&) = delete;
+    FirstCopyLost& operator=(const FirstCopyLost&) = delete;
+    ~FirstCopyLost() {
+        [[maybe_unused]] const ssize_t ignored = ::write(stop_[1], "s", 1);
+        thread_.join();
+        ::close(stop_[0]);
+        ::close(stop_[1]);
+    }
+    [[nodiscard]] const std::string& port() const { return port_; }
+    [[nodiscard]] int dropped() const { return dropped_; }
+
+  private:
+    void run() {
+        std::string data(echo::datagram_buffer_size, '\0');
+        std::string previous;
+        bool first = true;
+        std::array<pollfd, 2> fds{{{socket_.fd(), POLLIN, 0}, {stop_[0], POLLIN, 0}}};
+        while (::poll(fds.data(), fds.size(), -1) >= 0 && fds[1].revents == 0) {
+            const echo::Received got =
+                echo::receive_datagram(socket_.fd(), std::as_writable_bytes(std::span(data)), 0);
+            if (got.io.status != echo::IoStatus::ok) {
+                continue;
+            }
+            const std::string datagram = data.substr(0, got.io.bytes);
+            if (first || datagram != previous) {
+                first = false;
+                previous = datagram;
+                ++dropped_;
+                continue;
+            }
+            (void)echo::send_datagram(socket_.fd(), bytes(datagram), got.source, echo::Address(),
+                                      0);
+        }
+    }
+
+    echo::Socket socket_;
+    std::string port_;
+    std::atomic<int> dropped_{0};
+    int stop_[2] = {-1, -1};
+    std::thread thread_;
+};
+
+} // namespace
+
+// --- 6: -u -i is UDP, with the resends and limits of -u ---
+
+TEST_CASE("Interactive UDP resends a lost datagram for every line", "[e2e][udp][interactive]") {
+    FirstCopyLost server;
+    const auto reply =
+        run({client_path(), "-u", "-i", "-t", "0.2", "-H", "127.0.0.1", "-p", server.port()},
+            "uno\ndos\ntres\n");
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.rfind("uno  (", 0) == 0);
+    CHECK(contains(reply.out, "\ndos  ("));
+    CHECK(contains(reply.out, "\ntres  ("));
+    CHECK(count_of(reply.err, "yet; sending again (try 2 of 3)") == 3);
+    CHECK(server.dropped() == 3);
+}
+
+TEST_CASE("Interactive UDP reports a line too long for a datagram and goes on with the next",
+          "[e2e][udp][interactive]") {
+    Server server({"-u"});
+    const std::string too_long(70000, 'x');
+    const auto reply = run({client_path(), "-u", "-i", "-H", "127.0.0.1", "-p", server.port_text()},
+                           "uno\n" + too_long + "\ndos\n");
+    CAPTURE(reply.err);
+    CHECK(reply.out.rfind("uno  (", 0) == 0);
+    CHECK(contains(reply.out, "\ndos  ("));
+    CHECK(!contains(reply.out, "xxx"));
+    CHECK(contains(reply.err, "echo-client: a line of 70001 bytes does not fit in one UDP "
+                              "datagram (at most 65507 bytes): not sent\n"));
+    CHECK(reply.exit_code == 1); // not every line was echoed
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 10s);
+    CHECK(contains(done.err, "2 datagrams (8 bytes) echoed"));
+}
