@@ -46,6 +46,82 @@ std::span<const std::byte> bytes(const std::string& text) {
     return std::as_bytes(std::span(text));
 }
 
+// A misbehaving TCP server played by the test: a listener on 127.0.0.1, port 0, and `behave` run
+// on its own thread with the first connection (blocking) and a future that becomes ready when the
+// test is done with the server. Gives up after 20 s without a client. No Catch2 macros in
+// `behave`: it runs on another thread.
+class FakeTcpServer {
+  public:
+    using Behaviour = std::function<void(int fd, const std::shared_future<void>& released)>;
+
+    explicit FakeTcpServer(Behaviour behave)
+        : listener_(echo::bind_to(
+              echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(),
+              SOCK_STREAM)),
+          port_(std::to_string(echo::local_address(listener_.fd()).port())) {
+        std::shared_future<void> released = released_.get_future().share();
+        task_ = std::async(std::launch::async, [this, behave = std::move(behave), released] {
+            if (!echo::wait_for(listener_.fd(), POLLIN, 20s)) {
+                return;
+            }
+            if (auto accepted = echo::accept_peer(listener_.fd())) {
+                echo::set_nonblocking(accepted->socket.fd(), false);
+                behave(accepted->socket.fd(), released);
+            }
+        });
+    }
+    FakeTcpServer(const FakeTcpServer&) = delete;
+    FakeTcpServer& operator=(const FakeTcpServer&) = delete;
+    ~FakeTcpServer() {
+        released_.set_value();
+        task_.wait();
+    }
+
+    [[nodiscard]] const std::string& port() const { return port_; }
+
+  private:
+    echo::Socket listener_;
+    std::string port_;
+    std::promise<void> released_;
+    std::future<void> task_;
+};
+
+// Echoes every chunk at once, as a real echo server does; at the peer's FIN, `tail`, then closes.
+void echo_then_append(int fd, const std::string& tail) {
+    std::array<char, 65536> chunk{};
+    for (ssize_t n = 0; (n = ::recv(fd, chunk.data(), chunk.size(), 0)) > 0;) {
+        (void)echo::write_all(fd,
+                              std::as_bytes(std::span(chunk).first(static_cast<std::size_t>(n))));
+    }
+    (void)echo::write_all(fd, bytes(tail));
+}
+
+// ncat --exec /bin/cat in small: what it reads goes through a "pipe" that takes a moment (up to
+// 1 s here, the time cat would take under load), and the FIN ends everything at once: whatever
+// was not yet echoed when the FIN arrives is never echoed.
+void echo_unless_fin_first(int fd, const std::shared_future<void>& /*released*/) {
+    std::string held;
+    std::array<char, 65536> chunk{};
+    for (;;) {
+        if (!held.empty() && !echo::wait_for(fd, POLLIN, 1s)) {
+            (void)echo::write_all(fd, bytes(held)); // the pipe delivered before any FIN came
+            held.clear();
+            continue;
+        }
+        const ssize_t n = ::recv(fd, chunk.data(), chunk.size(), 0);
+        if (n <= 0) {
+            return; // the FIN (or a failure) kills the echo, held bytes and all
+        }
+        held.append(chunk.data(), static_cast<std::size_t>(n));
+    }
+}
+
+std::vector<std::string> tcp_client(const std::string& port, std::vector<std::string> extra) {
+    std::vector<std::string> argv{client_path(), "-H", "127.0.0.1", "-p", port};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
 // A UDP fake server on its own thread: it drops the first copy of every datagram (a datagram
 // that differs from the one before) and echoes a copy sent again, until destroyed.
 class FirstCopyLost {
@@ -134,4 +210,52 @@ TEST_CASE("Interactive UDP reports a line too long for a datagram and goes on wi
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 10s);
     CHECK(contains(done.err, "2 datagrams (8 bytes) echoed"));
+}
+
+// --- 7: message mode reads the whole echo before its FIN, then checks that nothing follows ---
+
+TEST_CASE("A message gets its echo from a server that ends everything at the client's FIN",
+          "[e2e][message]") {
+    const FakeTcpServer server(echo_unless_fin_first);
+    const auto reply = run(tcp_client(server.port(), {"hello"}));
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out == "hello\n");
+}
+
+TEST_CASE("A message whose echo has 5 bytes too many is an error and exit 1", "[e2e][message]") {
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& /*released*/) {
+        echo_then_append(fd, "XXXXX");
+    });
+    const auto reply = run(tcp_client(server.port(), {"hello"}));
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.empty());
+    CHECK(contains(reply.err, "echo-client: 5 bytes more than sent came back from 127.0.0.1:" +
+                                  server.port() + "\n"));
+}
+
+TEST_CASE("A message gets its echo from ncat --exec /bin/cat three times in three",
+          "[e2e][message]") {
+    if (::access("/usr/bin/ncat", X_OK) != 0) {
+        WARN("ncat is not installed: skipped");
+        return;
+    }
+    // A free port: bound on port 0 and released just before ncat takes it.
+    std::string port;
+    {
+        const echo::Socket probe = echo::bind_to(
+            echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(),
+            SOCK_STREAM);
+        port = std::to_string(echo::local_address(probe.fd()).port());
+    }
+    Process ncat({"/usr/bin/ncat", "-v", "-l", "-k", "127.0.0.1", port, "--exec", "/bin/cat"});
+    ncat.wait_for_line("Listening on");
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        CAPTURE(attempt);
+        const auto reply = run(tcp_client(port, {}));
+        CAPTURE(reply.err);
+        CHECK(reply.exit_code == 0);
+        CHECK(reply.out == "Hola, servidor!\n");
+    }
 }
