@@ -86,6 +86,16 @@ class FakeTcpServer {
     std::future<void> task_;
 };
 
+// Everything the peer sends until its FIN (or a failure).
+std::string drain(int fd) {
+    std::string all;
+    std::array<char, 65536> chunk{};
+    for (ssize_t n = 0; (n = ::recv(fd, chunk.data(), chunk.size(), 0)) > 0;) {
+        all.append(chunk.data(), static_cast<std::size_t>(n));
+    }
+    return all;
+}
+
 // Echoes every chunk at once, as a real echo server does; at the peer's FIN, `tail`, then closes.
 void echo_then_append(int fd, const std::string& tail) {
     std::array<char, 65536> chunk{};
@@ -120,6 +130,19 @@ std::vector<std::string> tcp_client(const std::string& port, std::vector<std::st
     std::vector<std::string> argv{client_path(), "-H", "127.0.0.1", "-p", port};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return argv;
+}
+
+// Runs the client through /usr/bin/time, which adds "maxrss N" (KiB) to its standard error.
+std::vector<std::string> measured(const std::vector<std::string>& argv) {
+    std::vector<std::string> command{"/usr/bin/time", "-f", "maxrss %M"};
+    command.insert(command.end(), argv.begin(), argv.end());
+    return command;
+}
+
+long max_rss_kib(const std::string& err) {
+    const std::size_t at = err.rfind("maxrss ");
+    REQUIRE(at != std::string::npos);
+    return std::stol(err.substr(at + 7));
 }
 
 // A UDP fake server on its own thread: it drops the first copy of every datagram (a datagram
@@ -258,4 +281,81 @@ TEST_CASE("A message gets its echo from ncat --exec /bin/cat three times in thre
         CHECK(reply.exit_code == 0);
         CHECK(reply.out == "Hola, servidor!\n");
     }
+}
+
+// --- 8: stream mode checks every byte, within a bounded window, and -t after the input ---
+
+TEST_CASE("A stream echoed reversed is a mismatch at byte 1 and exit 1", "[e2e][stream]") {
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& /*released*/) {
+        std::string got = drain(fd);
+        std::reverse(got.begin(), got.end());
+        (void)echo::write_all(fd, bytes(got));
+    });
+    const auto reply = run(tcp_client(server.port(), {"-"}), "hello\n");
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.empty());
+    CHECK(contains(reply.err, "echo-client: echo mismatch at byte 1\n"));
+    CHECK(!contains(reply.err, "[+] Sent "));
+}
+
+TEST_CASE("A stream echoed with 5 bytes too many is an error and exit 1", "[e2e][stream]") {
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& /*released*/) {
+        echo_then_append(fd, "XXXXX");
+    });
+    const auto reply = run(tcp_client(server.port(), {"-"}), "hello\n");
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out == "hello\n"); // only what was checked reaches standard output
+    CHECK(contains(reply.err, "echo-client: 5 bytes more than sent came back from 127.0.0.1:" +
+                                  server.port() + "\n"));
+}
+
+TEST_CASE("A stream whose echo stops after the end of input ends after -t with the counts",
+          "[e2e][stream]") {
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& released) {
+        const std::string got = drain(fd);
+        (void)echo::write_all(fd, bytes(got.substr(0, 3)));
+        released.wait_for(60s); // and then silence, the connection still open
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto reply = run(tcp_client(server.port(), {"-t", "0.5", "-"}), "abcdef", 20s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out == "abc");
+    CHECK(contains(reply.err, "echo-client: no echo from 127.0.0.1:" + server.port() +
+                                  " within the timeout after the end of input (3 of 6 bytes "
+                                  "back)\n"));
+    CHECK(took < patience(5s));
+}
+
+TEST_CASE("A stream waits for its input without a timeout while the input is open",
+          "[e2e][stream]") {
+    Server server;
+    Process client(tcp_client(server.port_text(), {"-t", "0.3", "-"}));
+    client.write_stdin("abc");
+    client.wait_for_output("abc");
+    pollfd nothing{-1, 0, 0};
+    ::poll(&nothing, 1, 1000); // the person at the keyboard pauses longer than -t
+    client.write_stdin("def");
+    const auto reply = client.finish();
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out == "abcdef");
+    CHECK(contains(reply.err, "[+] Sent 6 bytes, received 6 bytes of echo\n"));
+}
+
+TEST_CASE("64 MiB stream through echo-server byte for byte in bounded client memory",
+          "[e2e][stream][memory]") {
+    Server server;
+    const std::string data = random_bytes(64 * 1024 * 1024, 64);
+    const auto reply = run(measured(tcp_client(server.port_text(), {"-"})), data, 120s);
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.size() == data.size());
+    CHECK(reply.out == data);
+    const long peak = max_rss_kib(reply.err);
+    INFO("echo-client maxrss " << peak << " KiB for 64 MiB");
+    CHECK(peak < 16 * 1024);
+    CHECK(server.process.finish().exit_code == 0);
 }
