@@ -359,3 +359,37 @@ TEST_CASE("64 MiB stream through echo-server byte for byte in bounded client mem
     CHECK(peak < 16 * 1024);
     CHECK(server.process.finish().exit_code == 0);
 }
+
+// --- 9: -i reports input errors and limits its line ---
+
+TEST_CASE("Interactive mode with a directory as input is a read error and exit 1",
+          "[e2e][interactive]") {
+    Server server;
+    const auto reply =
+        run({"/bin/sh", "-c", "exec \"$0\" -i -H 127.0.0.1 -p " + server.port_text() + " < /tmp",
+             client_path()});
+    CHECK(reply.exit_code == 1);
+    CHECK(contains(reply.err, "echo-client: read standard input: Is a directory\n"));
+}
+
+TEST_CASE("Interactive mode refuses a line over 1 MiB with exit 1", "[e2e][interactive]") {
+    Server server;
+    const std::string line(2 * 1024 * 1024, 'x');
+    const auto reply = run(tcp_client(server.port_text(), {"-i"}), "uno\n" + line + "\n");
+    CAPTURE(reply.err.substr(0, 500));
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.rfind("uno  (", 0) == 0);
+    CHECK(!contains(reply.out, "xxx"));
+    CHECK(contains(reply.err, "echo-client: a line of standard input is longer than the limit of "
+                              "1 MiB (1048576 bytes, newline included)\n"));
+}
+
+TEST_CASE("Interactive mode holds a bounded part of a 64 MiB line", "[e2e][interactive][memory]") {
+    Server server;
+    const std::string line(64 * 1024 * 1024, 'x');
+    const auto reply = run(measured(tcp_client(server.port_text(), {"-i"})), line + "\n", 60s);
+    CHECK(reply.exit_code == 1);
+    const long peak = max_rss_kib(reply.err);
+    INFO("echo-client -i maxrss " << peak << " KiB for a 64 MiB line");
+    CHECK(peak < 16 * 1024);
+}
