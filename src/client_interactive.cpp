@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -54,6 +55,40 @@ bool ends_line(std::span<const std::byte> piece) {
     return !piece.empty() && piece.back() == std::byte{'\n'};
 }
 
+// The echo of one line, checked, and its round-trip time: over TCP through exchange(), over UDP
+// as one datagram with the resends and checks of -u.
+class LineEcho final {
+  public:
+    LineEcho(const ClientOptions& options, int sock, const Address& server, const Status& status,
+             ConnectionTrace& trace)
+        : sock_(sock), timeout_(options.timeout), trace_(trace) {
+        if (options.udp) {
+            datagrams_.emplace(sock, server, options, status);
+        }
+    }
+
+    // Returns the echo (valid until the next call), or throws on a wrong or missing echo.
+    std::span<const std::byte> echo(std::span<const std::byte> line) {
+        if (datagrams_) {
+            return datagrams_->echo(line);
+        }
+        echo_.resize(line.size());
+        exchange(sock_, line, echo_, timeout_, trace_, false);
+        if (!std::equal(line.begin(), line.end(), echo_.begin())) {
+            throw std::runtime_error("echo mismatch: sent " + std::to_string(line.size()) +
+                                     " bytes, the echo differs");
+        }
+        return echo_;
+    }
+
+  private:
+    int sock_;
+    std::chrono::milliseconds timeout_;
+    ConnectionTrace& trace_;
+    std::optional<UdpExchange> datagrams_;
+    std::vector<std::byte> echo_;
+};
+
 } // namespace
 
 // NOLINTNEXTLINE(readability-function-cognitive-complexity)
@@ -62,35 +97,51 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
     const std::string prompt = "echo> ";
     ConnectionTrace trace(status, server.to_string());
-    const std::size_t limit = line_limit;
-    // One byte more than a line may have: a piece that fills it is a line too long.
-    LineCutter cutter(limit + 1);
-    std::string echo;
+    LineEcho round(options, socket.fd(), server, status, trace);
+    // Over UDP a line is one datagram, so a longer one is reported and skipped; over TCP a
+    // longer line than line_limit is an error.
+    const std::size_t limit = options.udp ? udp_payload_limit(options) : line_limit;
+    LineCutter cutter(limit + 1);          // a piece that fills it is a line too long
+    std::optional<std::uint64_t> skipping; // the bytes so far of a line too long
+    std::uint64_t skipped = 0;
+    const auto skip = [&](std::uint64_t size) {
+        status.error("a line of " + std::to_string(size) +
+                     " bytes does not fit in one UDP datagram (at most " + std::to_string(limit) +
+                     " bytes): not sent");
+        ++skipped;
+        skipping.reset();
+    };
     bool at_end = false;
     for (;;) {
         while (const auto piece = cutter.next(at_end)) {
-            if (piece->size() > limit) {
-                throw std::runtime_error(
-                    "a line of standard input is longer than the limit of 1 MiB (" +
-                    std::to_string(limit) + " bytes, newline included)");
+            if (skipping) {
+                *skipping += piece->size();
+                if (ends_line(*piece)) {
+                    skip(*skipping);
+                }
+                continue;
             }
-            echo.assign(piece->size(), '\0');
+            if (piece->size() > limit) {
+                if (!options.udp) {
+                    throw std::runtime_error(
+                        "a line of standard input is longer than the limit of 1 MiB (" +
+                        std::to_string(limit) + " bytes, newline included)");
+                }
+                skipping = piece->size();
+                if (ends_line(*piece)) {
+                    skip(*skipping);
+                }
+                continue;
+            }
             const auto start = std::chrono::steady_clock::now();
-            exchange(socket.fd(), *piece, std::as_writable_bytes(std::span(echo)), options.timeout,
-                     trace, false);
+            const std::span<const std::byte> echo = round.echo(*piece);
             const std::chrono::duration<double, std::micro> rtt =
                 std::chrono::steady_clock::now() - start;
-            if (!std::equal(piece->begin(), piece->end(), std::as_bytes(std::span(echo)).begin())) {
-                status.error("echo mismatch: sent " + std::to_string(piece->size()) +
-                             " bytes, the echo differs");
-                return exit_failure;
-            }
-            if (ends_line(*piece)) {
-                echo.pop_back();
-            }
+            std::string shown(reinterpret_cast<const char*>(echo.data()),
+                              echo.size() - (ends_line(echo) ? 1 : 0));
             char timing[64];
             std::snprintf(timing, sizeof(timing), "  (%.1f us)\n", rtt.count());
-            write_text(STDOUT_FILENO, echo + timing, "write standard output");
+            write_text(STDOUT_FILENO, shown + timing, "write standard output");
         }
         if (at_end) {
             break;
@@ -99,6 +150,9 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
             write_text(STDERR_FILENO, prompt, "write prompt");
         }
         at_end = !read_more(cutter); // Ctrl-D or the end of the input
+    }
+    if (skipping) {
+        skip(*skipping); // the last line, too long, had no newline
     }
     if (terminal) {
         write_text(STDERR_FILENO, "\n", "write prompt");
@@ -114,7 +168,7 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
         }
         trace.ended("end of input");
     }
-    return exit_ok;
+    return skipped > 0 ? exit_failure : exit_ok; // not every line was echoed
 }
 
 } // namespace echo
