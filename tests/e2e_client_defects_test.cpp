@@ -206,7 +206,7 @@ class FirstCopyLost {
 TEST_CASE("Interactive UDP resends a lost datagram for every line", "[e2e][udp][interactive]") {
     FirstCopyLost server;
     const auto reply =
-        run({client_path(), "-u", "-i", "-t", "0.2", "-H", "127.0.0.1", "-p", server.port()},
+        run({client_path(), "-u", "-i", "-t", "0.5", "-H", "127.0.0.1", "-p", server.port()},
             "uno\ndos\ntres\n");
     CAPTURE(reply.err);
     CHECK(reply.exit_code == 0);
@@ -283,6 +283,24 @@ TEST_CASE("A message gets its echo from ncat --exec /bin/cat three times in thre
     }
 }
 
+TEST_CASE("A message whose server keeps the connection open after the echo ends after -t",
+          "[e2e][message]") {
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& released) {
+        std::array<char, 5> got{};
+        if (::recv(fd, got.data(), got.size(), MSG_WAITALL) == 5) {
+            (void)::send(fd, got.data(), got.size(), MSG_NOSIGNAL);
+        }
+        released.wait_for(60s); // never closes, never sends more
+    });
+    const auto reply = run(tcp_client(server.port(), {"-t", "0.5", "hello"}), "", 20s);
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out == "hello\n");
+    CHECK(contains(reply.err, "[+] 127.0.0.1:" + server.port() +
+                                  " sent nothing more but kept the connection open for the "
+                                  "timeout\n"));
+}
+
 // --- 8: stream mode checks every byte, within a bounded window, and -t after the input ---
 
 TEST_CASE("A stream echoed reversed is a mismatch at byte 1 and exit 1", "[e2e][stream]") {
@@ -309,6 +327,27 @@ TEST_CASE("A stream echoed with 5 bytes too many is an error and exit 1", "[e2e]
     CHECK(reply.out == "hello\n"); // only what was checked reaches standard output
     CHECK(contains(reply.err, "echo-client: 5 bytes more than sent came back from 127.0.0.1:" +
                                   server.port() + "\n"));
+}
+
+TEST_CASE("A stream whose server floods after the echo is counted for at most -t",
+          "[e2e][stream]") {
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& released) {
+        const std::string got = drain(fd);
+        (void)echo::write_all(fd, bytes(got));
+        const std::string flood(4096, 'f');
+        while (released.wait_for(0s) != std::future_status::ready &&
+               ::send(fd, flood.data(), flood.size(), MSG_NOSIGNAL) > 0) {
+        }
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto reply = run(tcp_client(server.port(), {"-t", "0.5", "-"}), "abcdef", 20s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CAPTURE(reply.err);
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out == "abcdef");
+    CHECK(contains(reply.err, "echo-client: at least "));
+    CHECK(contains(reply.err, " bytes more than sent came back from 127.0.0.1:" + server.port()));
+    CHECK(took < patience(5s));
 }
 
 TEST_CASE("A stream whose echo stops after the end of input ends after -t with the counts",
