@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/client_modes.hpp"
 #include "echo/connection_trace.hpp"
+#include "echo/exchange.hpp"
 #include "echo/pump.hpp"
 #include "echo/status.hpp"
 
@@ -20,7 +21,7 @@ std::string step_name(PumpResult::Step step, const std::string& server) {
         return "recv from " + server;
     case PumpResult::Step::write_output:
         return "write standard output";
-    case PumpResult::Step::none:
+    default:
         break;
     }
     return "stream";
@@ -28,17 +29,38 @@ std::string step_name(PumpResult::Step step, const std::string& server) {
 
 } // namespace
 
-int stream_stdio(const ClientOptions& /*options*/, Socket socket, const Address& server,
+int stream_stdio(const ClientOptions& options, Socket socket, const Address& server,
                  const Status& status) {
     const std::string name = server.to_string();
     ConnectionTrace trace(status, name);
-    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd(), &trace);
+    PumpOptions pumping;
+    pumping.timeout = options.timeout;
+    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd(), &trace, pumping);
     socket.reset();
-    trace.ended(result.failed == PumpResult::Step::none ? "server closed" : "failure");
-    if (result.failed != PumpResult::Step::none) {
+    const std::string counts =
+        std::to_string(result.received) + " of " + std::to_string(result.sent) + " bytes back";
+    switch (result.failed) {
+    case PumpResult::Step::none:
+        break;
+    case PumpResult::Step::mismatch:
+        trace.ended("echo mismatch");
+        status.error("echo mismatch at byte " + std::to_string(result.mismatch_at));
+        return exit_failure;
+    case PumpResult::Step::surplus:
+        trace.ended("echo longer than sent");
+        status.error(surplus_text(result.surplus, result.surplus_counted, name));
+        return exit_failure;
+    case PumpResult::Step::timeout:
+        trace.ended("timeout");
+        status.error("no echo from " + name + " within the timeout after the end of input (" +
+                     counts + ")");
+        return exit_failure;
+    default:
+        trace.ended("failure");
         status.error(describe(step_name(result.failed, name), result.error));
         return exit_failure;
     }
+    trace.ended("server closed");
     if (!result.input_finished || result.received != result.sent) {
         status.error("server " + name + " closed the connection after echoing " +
                      std::to_string(result.received) + " of " + std::to_string(result.sent) +

@@ -3,6 +3,7 @@
 
 #include "echo/io.hpp"
 
+#include <array>
 #include <cerrno>
 #include <stdexcept>
 #include <system_error>
@@ -16,15 +17,13 @@ void exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
               std::chrono::milliseconds timeout, ConnectionTrace& trace, bool finish) {
     std::size_t sent = 0;
     std::size_t received = 0;
-    bool write_side_open = true;
     const std::string& server = trace.peer();
     for (;;) {
-        if (finish && sent == message.size() && write_side_open) {
-            ::shutdown(sock, SHUT_WR); // our FIN: the server knows the message is complete
-            trace.closed_write();
-            write_side_open = false;
-        }
         if (received == message.size()) {
+            if (finish) {
+                ::shutdown(sock, SHUT_WR); // our FIN, once the echo is safely here
+                trace.closed_write();
+            }
             return;
         }
         const short events = POLLIN | (sent < message.size() ? POLLOUT : 0);
@@ -58,6 +57,37 @@ void exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
         }
         received += r.bytes;
     }
+}
+
+AfterEcho await_close(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + timeout;
+    AfterEcho after;
+    std::array<std::byte, 4096> scratch{};
+    for (;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0 || !wait_for(sock, POLLIN, left)) {
+            return after; // a flood cannot hold us past the deadline either
+        }
+        const IoResult r = read_some(sock, scratch);
+        if (r.status == IoStatus::eof) {
+            trace.peer_closed_write();
+            after.closed = true;
+            return after;
+        }
+        if (r.status == IoStatus::error) {
+            throw std::system_error(r.error, std::generic_category(), "recv from " + trace.peer());
+        }
+        if (r.bytes > 0) {
+            trace.received(std::span(scratch).first(r.bytes));
+            after.surplus += r.bytes;
+        }
+    }
+}
+
+std::string surplus_text(std::uint64_t surplus, bool counted_to_end, const std::string& server) {
+    return (counted_to_end ? "" : "at least ") + plural(surplus, "byte") +
+           " more than sent came back from " + server;
 }
 
 } // namespace echo

@@ -20,14 +20,14 @@ void check_usage_error(const std::vector<std::string>& command, const std::strin
 
 } // namespace
 
-TEST_CASE("--no-splice with -k or --udp is a usage error", "[e2e][options]") {
+TEST_CASE("The server refuses --no-splice with -k or --udp", "[e2e][options]") {
     const std::string cause = "--no-splice applies to the one-peer TCP mode, not -k or --udp";
     check_usage_error({server_path(), "-k", "--no-splice", "-p", "0"}, cause);
     check_usage_error({server_path(), "--no-splice", "--udp", "-p", "0"}, cause);
     check_usage_error({server_path(), "-u", "-k", "--no-splice", "-p", "0"}, cause);
 }
 
-TEST_CASE("-4 with -6 is a usage error in both programs", "[e2e][options]") {
+TEST_CASE("Both programs refuse -4 with -6", "[e2e][options]") {
     const std::string cause = "-4 (IPv4 only) and -6 (IPv6 only) exclude each other";
     for (const auto& program : {server_path(), client_path()}) {
         check_usage_error({program, "-4", "-6", "-p", "1"}, cause);
