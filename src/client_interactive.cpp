@@ -5,6 +5,7 @@
 #include "echo/exchange.hpp"
 #include "echo/io.hpp"
 #include "echo/line_cutter.hpp"
+#include "echo/log_writer.hpp"
 #include "echo/udp_exchange.hpp"
 
 #include <algorithm>
@@ -26,10 +27,10 @@ namespace {
 // The longest line -i sends over TCP, newline included: the client holds it and its echo.
 constexpr std::size_t line_limit = 1024 * 1024;
 
-void write_text(int fd, const std::string& text, const char* step) {
-    const IoResult written = write_all(fd, std::as_bytes(std::span(text)));
-    if (written.status == IoStatus::error && fd == STDOUT_FILENO) {
-        throw std::system_error(written.error, std::generic_category(), step);
+void write_output(const std::string& text) {
+    const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(text)));
+    if (written.status == IoStatus::error) {
+        throw std::system_error(written.error, std::generic_category(), "write standard output");
     }
 }
 
@@ -141,13 +142,13 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
                               echo.size() - (ends_line(echo) ? 1 : 0));
             char timing[64];
             std::snprintf(timing, sizeof(timing), "  (%.1f us)\n", rtt.count());
-            write_text(STDOUT_FILENO, shown + timing, "write standard output");
+            write_output(shown + timing);
         }
         if (at_end) {
             break;
         }
         if (terminal) {
-            write_text(STDERR_FILENO, prompt, "write prompt");
+            standard_error().write(prompt); // never blocks, like every status line
         }
         at_end = !read_more(cutter); // Ctrl-D or the end of the input
     }
@@ -155,7 +156,7 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
         skip(*skipping); // the last line, too long, had no newline
     }
     if (terminal) {
-        write_text(STDERR_FILENO, "\n", "write prompt");
+        standard_error().write("\n");
     }
     if (!options.udp) {
         ::shutdown(socket.fd(), SHUT_WR);
