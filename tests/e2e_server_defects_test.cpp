@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// Server defects of issue 11, end to end: urgent TCP data in every path, the
+// UDP loop guard on a wildcard address, and the status lines of a flood of UDP
+// senders.
+#include "catch.hpp"
+#include "process.hpp"
+
+#include "echo/address.hpp"
+#include "echo/datagram.hpp"
+#include "echo/io.hpp"
+#include "echo/net.hpp"
+#include "echo/resolve.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace echo::test;
+
+// Catch2 v3 skips; v2 has no skip, so the test says why and CTest counts it as
+// skipped (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt), never as passed.
+#if defined(SKIP)
+#define ECHO_SKIP(reason) SKIP(reason)
+#else
+#define ECHO_SKIP(reason)                                                      \
+  do {                                                                         \
+    WARN("SKIPPED: " << reason);                                               \
+    return;                                                                    \
+  } while (false)
+#endif
+
+namespace {
+
+echo::Address address(const std::string &host, std::uint16_t port,
+                      int socktype) {
+  return echo::resolve(host, port, echo::Family::any, socktype, true).front();
+}
+
+// CPU time (user + system) that process `pid` has used so far, in seconds, from
+// /proc/PID/stat.
+double cpu_seconds(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat{std::istreambuf_iterator<char>(file), {}};
+  // The fields after the command name, which sits in parentheses and may hold
+  // spaces: the first of them is field 3 (state), so utime (14) and stime (15)
+  // are the 12th and 13th.
+  std::istringstream rest(stat.substr(stat.rfind(')') + 1));
+  const std::vector<std::string> fields{
+      std::istream_iterator<std::string>(rest), {}};
+  REQUIRE(fields.size() > 12);
+  const double ticks =
+      static_cast<double>(std::stoull(fields[11]) + std::stoull(fields[12]));
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// What `fd` receives until `count` bytes, the end of stream or `timeout`,
+// whichever comes first.
+std::string receive_up_to(int fd, std::size_t count,
+                          std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string got;
+  char chunk[4096];
+  while (got.size() < count) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !echo::wait_for(fd, POLLIN, left)) {
+      break;
+    }
+    const ssize_t n =
+        ::recv(fd, chunk, std::min(sizeof(chunk), count - got.size()), 0);
+    if (n <= 0) {
+      break;
+    }
+    got.append(chunk, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+void send_text(int fd, const std::string &text, int flags = 0) {
+  REQUIRE(::send(fd, text.data(), text.size(), flags | MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(text.size()));
+}
+
+} // namespace
+
+TEST_CASE("Urgent data is echoed inline and in order without spinning in every "
+          "TCP path",
+          "[e2e][oob]") {
+  for (const std::vector<std::string> &mode :
+       {std::vector<std::string>{}, std::vector<std::string>{"--no-splice"},
+        std::vector<std::string>{"-k"}}) {
+    const std::string name = mode.empty() ? "splice" : mode.front();
+    CAPTURE(name);
+    Server server(mode);
+    const double cpu_before = cpu_seconds(server.process.pid());
+
+    echo::Socket peer = echo::connect_any(
+        {address("127.0.0.1", server.port, SOCK_STREAM)}, SOCK_STREAM, 10s);
+    echo::set_nonblocking(peer.fd(), false);
+    const int on = 1;
+    REQUIRE(::setsockopt(peer.fd(), IPPROTO_TCP, TCP_NODELAY, &on,
+                         sizeof(on)) == 0);
+    send_text(peer.fd(), "abc");
+    send_text(peer.fd(), "!", MSG_OOB);
+    send_text(peer.fd(), "def");
+    // The echo so far before the rest: a server stuck at the urgent mark shows
+    // here (a bound, not a timing: the bytes come at once or never).
+    const std::string first = receive_up_to(peer.fd(), 7, patience(2s));
+    send_text(peer.fd(), "ghi");
+    REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
+    const std::string rest = receive_up_to(peer.fd(), 1000, patience(10s));
+    const double cpu_after = cpu_seconds(server.process.pid());
+    INFO("server CPU seconds before " << cpu_before << ", after " << cpu_after);
+
+    CHECK(first + rest == "abc!defghi");
+    CHECK(cpu_after - cpu_before <
+          static_cast<double>(patience(500ms).count()) / 1000);
+    if (name == "-k") {
+      server.process.wait_for_line("disconnected (10 bytes echoed)");
+      server.process.signal(SIGTERM);
+    }
+    const auto done = server.process.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(done.err.find("disconnected (10 bytes echoed)") != std::string::npos);
+  }
+}
