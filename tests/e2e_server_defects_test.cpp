@@ -140,3 +140,103 @@ TEST_CASE("Urgent data is echoed inline and in order without spinning in every "
     CHECK(done.err.find("disconnected (10 bytes echoed)") != std::string::npos);
   }
 }
+
+namespace {
+
+// Sends one UDP datagram that claims to come from `from` (IPv4, any address and
+// port) to `to`, built by hand: an IPv4 header and a UDP header, through a raw
+// socket. nullopt when sent; why not when this process may not open a raw
+// socket (it needs root or CAP_NET_RAW).
+std::optional<std::string> forge_datagram(const echo::Address &from,
+                                          const echo::Address &to,
+                                          const std::string &payload) {
+  const int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (fd < 0 && (errno == EPERM || errno == EACCES)) {
+    return "a raw socket needs root or CAP_NET_RAW: " +
+           std::string(std::strerror(errno));
+  }
+  REQUIRE(fd >= 0);
+  const echo::Socket raw(fd);
+  sockaddr_in source{};
+  sockaddr_in destination{};
+  std::memcpy(&source, from.data(), sizeof(source));
+  std::memcpy(&destination, to.data(), sizeof(destination));
+
+  iphdr ip{};
+  ip.version = 4;
+  ip.ihl = sizeof(iphdr) / 4;
+  ip.ttl = 64;
+  ip.protocol = IPPROTO_UDP;
+  ip.tot_len = htons(static_cast<std::uint16_t>(sizeof(iphdr) + sizeof(udphdr) +
+                                                payload.size()));
+  ip.saddr = source.sin_addr.s_addr;
+  ip.daddr = destination.sin_addr
+                 .s_addr; // the kernel fills in the id and the checksum
+  udphdr udp{};
+  udp.source = source.sin_port;
+  udp.dest = destination.sin_port;
+  udp.len = htons(static_cast<std::uint16_t>(sizeof(udphdr) + payload.size()));
+  udp.check = 0; // none: allowed over IPv4
+
+  std::string packet(reinterpret_cast<const char *>(&ip), sizeof(ip));
+  packet.append(reinterpret_cast<const char *>(&udp), sizeof(udp));
+  packet += payload;
+  destination.sin_port = 0;
+  REQUIRE(::sendto(raw.fd(), packet.data(), packet.size(), 0,
+                   reinterpret_cast<const sockaddr *>(&destination),
+                   sizeof(destination)) == static_cast<ssize_t>(packet.size()));
+  return std::nullopt;
+}
+
+std::string receive_datagram_text(const echo::Socket &socket) {
+  REQUIRE(echo::wait_for(socket.fd(), POLLIN, 20s));
+  std::string data(echo::datagram_buffer_size, '\0');
+  const echo::Received got = echo::receive_datagram(
+      socket.fd(), std::as_writable_bytes(std::span(data)), 0);
+  REQUIRE(got.io.status == echo::IoStatus::ok);
+  data.resize(got.io.bytes);
+  return data;
+}
+
+} // namespace
+
+TEST_CASE("A UDP server on 0.0.0.0 refuses a datagram from its own port on "
+          "another local address",
+          "[udp][loop]") {
+  Server server({"-u"}, "0.0.0.0");
+  const double cpu_before = cpu_seconds(server.process.pid());
+  const std::string port = server.port_text();
+  const echo::Address to = address("127.0.0.1", server.port, SOCK_DGRAM);
+  // Answered, it would go to 127.0.0.2:PORT, which is this very server again,
+  // whose answer would go back to 127.0.0.1:PORT, and so on forever.
+  if (const auto why_not = forge_datagram(
+          address("127.0.0.2", server.port, SOCK_DGRAM), to, "loop?")) {
+    ECHO_SKIP(*why_not);
+  }
+  const std::string said =
+      server.process.wait_for_line("from 127.0.0.2:" + port);
+  CHECK(said == "[+] Ignoring datagrams from 127.0.0.2:" + port +
+                    ": our own port on an "
+                    "address of this host could start an endless echo loop");
+
+  // Still serving others.
+  const echo::Socket normal =
+      echo::bind_to(address("127.0.0.1", 0, SOCK_DGRAM), SOCK_DGRAM);
+  REQUIRE(echo::send_datagram(
+              normal.fd(), std::as_bytes(std::span(std::string_view("normal"))),
+              to, echo::Address(), 0)
+              .status == echo::IoStatus::ok);
+  CHECK(receive_datagram_text(normal) == "normal");
+  const double cpu_after = cpu_seconds(server.process.pid());
+  INFO("server CPU seconds before " << cpu_before << ", after " << cpu_after);
+  CHECK(cpu_after - cpu_before <
+        static_cast<double>(patience(500ms).count()) / 1000);
+
+  server.process.signal(SIGTERM);
+  const auto done = server.process.finish("", 10s);
+  INFO("server said: " << done.err);
+  CHECK(done.exit_code == 0);
+  CHECK(done.err.find(
+            "; 1 datagram (6 bytes) echoed, 1 refused by the loop guard\n") !=
+        std::string::npos);
+}
