@@ -240,3 +240,103 @@ TEST_CASE("A UDP server on 0.0.0.0 refuses a datagram from its own port on "
             "; 1 datagram (6 bytes) echoed, 1 refused by the loop guard\n") !=
         std::string::npos);
 }
+
+namespace {
+
+std::size_t count(const std::string &haystack, const std::string &needle) {
+  std::size_t found = 0;
+  for (std::size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    ++found;
+  }
+  return found;
+}
+
+} // namespace
+
+TEST_CASE("1100 UDP senders in turn make a bounded number of status lines",
+          "[udp][flood]") {
+  constexpr std::size_t senders = 1100;
+  constexpr std::size_t rounds = 10;
+  constexpr std::size_t window =
+      100; // datagrams in flight at once: none lost to a full buffer
+  rlimit files{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &files) == 0);
+  if (files.rlim_cur < senders + 100) {
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, senders + 100);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &files) == 0);
+    if (files.rlim_cur < senders + 100) {
+      ECHO_SKIP("1100 sockets need a higher RLIMIT_NOFILE than "
+                << files.rlim_max);
+    }
+  }
+  Server server({"-u"});
+  const echo::Address to = address("127.0.0.1", server.port, SOCK_DGRAM);
+  std::vector<echo::Socket> sockets;
+  for (std::size_t i = 0; i < senders; ++i) {
+    sockets.push_back(
+        echo::bind_to(address("127.0.0.1", 0, SOCK_DGRAM), SOCK_DGRAM));
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t echoed = 0;
+  bool stalled = false;
+  const std::string payload = "flood";
+  std::string data(echo::datagram_buffer_size, '\0');
+  for (std::size_t round = 0; round < rounds && !stalled; ++round) {
+    for (std::size_t first = 0; first < senders && !stalled; first += window) {
+      const std::size_t end = std::min(senders, first + window);
+      for (std::size_t i = first; i < end; ++i) {
+        REQUIRE(echo::send_datagram(sockets[i].fd(),
+                                    std::as_bytes(std::span(payload)), to,
+                                    echo::Address(), 0)
+                    .status == echo::IoStatus::ok);
+      }
+      for (std::size_t i = first; i < end && !stalled; ++i) {
+        // A server that blocks on its own stderr (a pipe nobody reads until the
+        // end) stops echoing: then stop sending and count what it said.
+        stalled = !echo::wait_for(sockets[i].fd(), POLLIN, patience(5s));
+        if (!stalled) {
+          const echo::Received got = echo::receive_datagram(
+              sockets[i].fd(), std::as_writable_bytes(std::span(data)), 0);
+          echoed += got.io.status == echo::IoStatus::ok ? 1 : 0;
+        }
+      }
+    }
+  }
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+  server.process.signal(SIGTERM);
+  const auto done = server.process.finish("", 30s);
+  CHECK(done.exit_code == 0);
+
+  const std::size_t lines = count(done.err, "\n");
+  const std::size_t named = count(done.err, "[+] First datagram from ");
+  const std::string summary_start = "[+] ... and ";
+  const std::string summary_end = " more new senders in the last second\n";
+  std::size_t summaries = 0;
+  std::uint64_t omitted = 0;
+  for (std::size_t at = done.err.find(summary_start); at != std::string::npos;
+       at = done.err.find(summary_start, at + 1)) {
+    const std::size_t number = at + summary_start.size();
+    const std::size_t after = done.err.find(summary_end, number);
+    REQUIRE(after != std::string::npos);
+    omitted += std::stoull(done.err.substr(number, after - number));
+    ++summaries;
+  }
+  INFO(lines << " lines (" << done.err.size() << " bytes) in " << seconds
+             << " s, " << named << " senders named, " << omitted
+             << " omitted in " << summaries << " summaries, " << echoed
+             << " datagrams echoed");
+  CHECK(echoed == senders * rounds);
+  // At most 10 new senders named a second and one summary: a bound that no slow
+  // machine can break, however long the flood takes, while the old
+  // one-line-per-datagram made 11,000.
+  CHECK(lines <= std::max<std::size_t>(
+                     200, 12 * (static_cast<std::size_t>(seconds) + 3)));
+  CHECK(summaries >= 1);
+  CHECK(named + omitted >= senders);          // every sender is new once
+  CHECK(named + omitted <= senders * rounds); // and at most once a datagram
+}
