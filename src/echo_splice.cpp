@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -44,6 +45,13 @@ bool open_pipe(Pipe& pipe) {
 
 bool cannot_splice(int error) {
     return error == EINVAL || error == ENOSYS || error == EOPNOTSUPP;
+}
+
+// Whether the next byte to read from TCP socket `peer` is urgent data (MSG_OOB). splice(2) never
+// reads past it, even inline (SO_OOBINLINE): it says EAGAIN there while poll(2) says readable.
+bool at_urgent_mark(int peer) {
+    int at_mark = 0;
+    return ::ioctl(peer, SIOCATMARK, &at_mark) == 0 && at_mark != 0;
 }
 
 // Hands what is still in the pipe (already read from the peer, not yet echoed) to the portable
@@ -109,7 +117,9 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
         if (error == EINTR) {
             continue;
         }
-        if (cannot_splice(error)) {
+        if (cannot_splice(error) || (waiting_for == POLLIN && at_urgent_mark(peer))) {
+            // The portable loop reads on through urgent data (inline): it takes the rest of
+            // this stream, a rare one, rather than switching back and forth.
             outcome.spliced = outcome.bytes > 0 || in_pipe > 0;
             outcome.step = "";
             return hand_over(pipe, in_pipe, outcome);
