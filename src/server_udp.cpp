@@ -48,7 +48,7 @@ class UdpEcho final {
   public:
     UdpEcho(std::vector<Listener> listeners, const Status& status)
         : listeners_(std::move(listeners)), status_(status), batch_(batch_capacity),
-          senders_(senders_remembered) {
+          senders_(senders_remembered), host_(host_addresses()) {
         for (const Listener& listener : listeners_) {
             set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
             own_.push_back(listener.address);
@@ -135,7 +135,7 @@ class UdpEcho final {
             return false;
         }
         own_.back() = got.local;
-        if (const auto risk = loop_risk(got.source, own_)) {
+        if (const auto risk = loop_risk(got.source, own_, host_)) {
             ++refused_;
             if (senders_.first(got.source, SenderMemory::refused)) {
                 status_.line("Ignoring datagrams from " + sender() + ": " + *risk +
@@ -209,6 +209,7 @@ class UdpEcho final {
     std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
     SenderMemory senders_;
     std::vector<Address> own_;
+    std::vector<Address> host_; // the addresses of this host's interfaces, when we started
     std::vector<int> receive_errors_;
     std::uint64_t datagrams_ = 0;
     std::uint64_t bytes_ = 0;
