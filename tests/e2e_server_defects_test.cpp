@@ -8,6 +8,7 @@
 #include "echo/address.hpp"
 #include "echo/datagram.hpp"
 #include "echo/io.hpp"
+#include "echo/line_budget.hpp"
 #include "echo/loop_guard.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
@@ -343,4 +344,53 @@ TEST_CASE("1100 UDP senders in turn make a bounded number of status lines", "[ud
     CHECK(summaries >= 1);
     CHECK(named + omitted >= senders);          // every sender is new once
     CHECK(named + omitted <= senders * rounds); // and at most once a datagram
+}
+
+TEST_CASE("A line budget says 10 lines a second and counts the rest, on fake time",
+          "[udp][flood]") {
+    using echo::LineBudget;
+    const LineBudget::Clock::time_point t0{std::chrono::hours(1)};
+    LineBudget budget(10);
+    CHECK_FALSE(budget.due());
+    CHECK(budget.omitted(t0) == 0);
+    for (int i = 0; i < 10; ++i) {
+        CHECK(budget.admit(t0 + i * 10ms));
+    }
+    CHECK_FALSE(budget.due()); // nothing unsaid yet
+    for (int i = 0; i < 25; ++i) {
+        CHECK_FALSE(budget.admit(t0 + 500ms));
+    }
+    REQUIRE(budget.due());
+    CHECK(*budget.due() == t0 + 1s);        // when the window that began at t0 is over
+    CHECK(budget.omitted(t0 + 999ms) == 0); // not yet over
+    CHECK(budget.omitted(t0 + 1s) == 25);
+    CHECK(budget.omitted(t0 + 1s) == 0); // said once
+    CHECK_FALSE(budget.due());
+
+    // A new window opens with the next event, not on the clock: 10 more lines, then counting.
+    const auto t1 = t0 + 5s;
+    for (int i = 0; i < 10; ++i) {
+        CHECK(budget.admit(t1));
+    }
+    CHECK_FALSE(budget.admit(t1 + 999ms));
+    // An event after the window closed, before anyone asked: the count waits, a new window opens.
+    CHECK(budget.admit(t1 + 1s));
+    REQUIRE(budget.due());
+    CHECK(*budget.due() <= t1 + 1s); // due at once
+    CHECK(budget.omitted(t1 + 1s) == 1);
+    CHECK_FALSE(budget.due());
+
+    // At the end, whatever is unsaid, its window over or not.
+    for (int i = 0; i < 9; ++i) {
+        CHECK(budget.admit(t1 + 1500ms));
+    }
+    CHECK_FALSE(budget.admit(t1 + 1600ms));
+    CHECK_FALSE(budget.admit(t1 + 1700ms));
+    CHECK(budget.omitted(t1 + 1800ms) == 0);
+    CHECK(budget.omitted_at_end() == 2);
+    CHECK(budget.omitted_at_end() == 0);
+
+    LineBudget none(0, 100ms); // says nothing, counts all
+    CHECK_FALSE(none.admit(t0));
+    CHECK(none.omitted(t0 + 100ms) == 1);
 }
