@@ -255,6 +255,25 @@ TEST_CASE("A UDP server on 0.0.0.0 refuses a datagram from its own port on "
 
 namespace {
 
+// The "[+] ... and N more WHAT in the last second" lines in `err`: how many, and the sum of N.
+std::pair<std::size_t, std::uint64_t> omitted_lines(const std::string& err,
+                                                    const std::string& what) {
+    const std::string start = "[+] ... and ";
+    const std::string end = " " + what + " in the last second";
+    std::pair<std::size_t, std::uint64_t> found{0, 0};
+    std::istringstream lines(err);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with(start) && line.ends_with(end)) {
+            const std::string number =
+                line.substr(start.size(), line.size() - start.size() - end.size());
+            REQUIRE(number.find_first_not_of("0123456789") == std::string::npos);
+            ++found.first;
+            found.second += std::stoull(number);
+        }
+    }
+    return found;
+}
+
 std::size_t count(const std::string& haystack, const std::string& needle) {
     std::size_t found = 0;
     for (std::size_t at = haystack.find(needle); at != std::string::npos;
@@ -321,18 +340,7 @@ TEST_CASE("1100 UDP senders in turn make a bounded number of status lines", "[ud
 
     const std::size_t lines = count(done.err, "\n");
     const std::size_t named = count(done.err, "[+] First datagram from ");
-    const std::string summary_start = "[+] ... and ";
-    const std::string summary_end = " more new senders in the last second\n";
-    std::size_t summaries = 0;
-    std::uint64_t omitted = 0;
-    for (std::size_t at = done.err.find(summary_start); at != std::string::npos;
-         at = done.err.find(summary_start, at + 1)) {
-        const std::size_t number = at + summary_start.size();
-        const std::size_t after = done.err.find(summary_end, number);
-        REQUIRE(after != std::string::npos);
-        omitted += std::stoull(done.err.substr(number, after - number));
-        ++summaries;
-    }
+    const auto [summaries, omitted] = omitted_lines(done.err, "more new senders");
     INFO(lines << " lines (" << done.err.size() << " bytes) in " << seconds << " s, " << named
                << " senders named, " << omitted << " omitted in " << summaries << " summaries, "
                << echoed << " datagrams echoed");
@@ -393,4 +401,34 @@ TEST_CASE("A line budget says 10 lines a second and counts the rest, on fake tim
     LineBudget none(0, 100ms); // says nothing, counts all
     CHECK_FALSE(none.admit(t0));
     CHECK(none.omitted(t0 + 100ms) == 1);
+}
+
+TEST_CASE("Forged datagrams from 12 refused senders make at most 10 lines and a count",
+          "[udp][loop]") {
+    Server server({"-u"});
+    const echo::Address to = address("127.0.0.1", server.port, SOCK_DGRAM);
+    constexpr int senders = 12;
+    for (int i = 1; i <= senders; ++i) {
+        const echo::Address from = address("127.0.0." + std::to_string(i), 7, SOCK_DGRAM);
+        if (const auto why_not = forge_datagram(from, to, "loop?")) {
+            ECHO_SKIP(*why_not);
+        }
+    }
+    // Dealt with in order on one socket: once this echo is back, so were the forged ones.
+    const echo::Socket normal = echo::bind_to(address("127.0.0.1", 0, SOCK_DGRAM), SOCK_DGRAM);
+    REQUIRE(echo::send_datagram(normal.fd(), std::as_bytes(std::span(std::string_view("normal"))),
+                                to, echo::Address(), 0)
+                .status == echo::IoStatus::ok);
+    CHECK(receive_datagram_text(normal) == "normal");
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", 10s);
+    INFO("server said: " << done.err);
+    CHECK(done.exit_code == 0);
+    const std::size_t named = count(done.err, "[+] Ignoring datagrams from 127.0.0.");
+    const auto [summaries, omitted] =
+        omitted_lines(done.err, "more senders ignored by the loop guard");
+    CHECK(named + omitted == senders); // each said or counted, once
+    CHECK(named >= 10); // 10 fit in the first second; the count, if any, at the stop at the latest
+    CHECK(summaries == (omitted > 0 ? 1 : 0));
+    CHECK(done.err.find(", 12 refused by the loop guard\n") != std::string::npos);
 }
