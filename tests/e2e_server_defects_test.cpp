@@ -42,7 +42,7 @@ using namespace echo::test;
 #else
 #define ECHO_SKIP(reason)                                                                          \
     do {                                                                                           \
-        WARN("SKIPPED: " << reason);                                                               \
+        WARN("SKIPPED: " << (reason));                                                             \
         return;                                                                                    \
     } while (false)
 #endif
@@ -62,9 +62,11 @@ double cpu_seconds(pid_t pid) {
     // spaces: the first of them is field 3 (state), so utime (14) and stime (15)
     // are the 12th and 13th.
     std::istringstream rest(stat.substr(stat.rfind(')') + 1));
-    const std::vector<std::string> fields{std::istream_iterator<std::string>(rest), {}};
-    REQUIRE(fields.size() > 12);
-    const double ticks = static_cast<double>(std::stoull(fields[11]) + std::stoull(fields[12]));
+    std::vector<std::string> fields;
+    for (std::string field; rest >> field;) {
+        fields.push_back(field);
+    }
+    const auto ticks = static_cast<double>(std::stoull(fields.at(11)) + std::stoull(fields.at(12)));
     return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
@@ -296,7 +298,8 @@ TEST_CASE("1100 UDP senders in turn make a bounded number of status lines", "[ud
         ::setrlimit(RLIMIT_NOFILE, &files);
         REQUIRE(::getrlimit(RLIMIT_NOFILE, &files) == 0);
         if (files.rlim_cur < senders + 100) {
-            ECHO_SKIP("1100 sockets need a higher RLIMIT_NOFILE than " << files.rlim_max);
+            ECHO_SKIP("1100 sockets need a higher RLIMIT_NOFILE than " +
+                      std::to_string(files.rlim_max));
         }
     }
     Server server({"-u"});
@@ -376,7 +379,7 @@ TEST_CASE("A line budget says 10 lines a second and counts the rest, on fake tim
     CHECK_FALSE(budget.due());
 
     // A new window opens with the next event, not on the clock: 10 more lines, then counting.
-    const auto t1 = t0 + 5s;
+    const auto t1 = t0 + std::chrono::seconds(5);
     for (int i = 0; i < 10; ++i) {
         CHECK(budget.admit(t1));
     }
