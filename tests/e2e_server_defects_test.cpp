@@ -435,3 +435,43 @@ TEST_CASE("Forged datagrams from 12 refused senders make at most 10 lines and a 
     CHECK(summaries == (omitted > 0 ? 1 : 0));
     CHECK(done.err.find(", 12 refused by the loop guard\n") != std::string::npos);
 }
+
+TEST_CASE("Urgent data whose FIN came before the server reached it is echoed in every TCP path",
+          "[e2e][oob]") {
+    // The peer sends a megabyte, an urgent byte, three more and its FIN before it reads any echo:
+    // with a small receive buffer it takes its echo slowly, so the server is still echoing the
+    // megabyte when everything else, the FIN too, has arrived. Reaching the urgent byte then,
+    // the server must not take the FIN for the end of what it owes.
+    const std::string bulk = random_bytes(1024 * 1024, 11);
+    const std::string expected = bulk + "!" + "def";
+    for (const std::vector<std::string>& mode :
+         {std::vector<std::string>{}, std::vector<std::string>{"--no-splice"},
+          std::vector<std::string>{"-k"}}) {
+        const std::string name = mode.empty() ? "splice" : mode.front();
+        CAPTURE(name);
+        Server server(mode);
+        const echo::Address to = address("127.0.0.1", server.port, SOCK_STREAM);
+        const echo::Socket peer = echo::open_socket(AF_INET, SOCK_STREAM);
+        const int small = 4096;
+        REQUIRE(::setsockopt(peer.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) == 0);
+        const timeval bound{10, 0}; // a send that cannot finish fails the test, not hangs it
+        REQUIRE(::setsockopt(peer.fd(), SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)) == 0);
+        REQUIRE(::connect(peer.fd(), to.data(), to.size()) == 0);
+        send_text(peer.fd(), bulk);
+        send_text(peer.fd(), "!", MSG_OOB);
+        send_text(peer.fd(), "def");
+        REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
+        const std::string echoed = receive_up_to(peer.fd(), expected.size() + 1, patience(20s));
+        CHECK(echoed.size() == expected.size());
+        CHECK((echoed == expected)); // a megabyte is no message: no expansion
+        if (name == "-k") {
+            server.process.wait_for_line("disconnected (");
+            server.process.signal(SIGTERM);
+        }
+        const auto done = server.process.finish("", 10s);
+        INFO("server said: " << done.err);
+        CHECK(done.exit_code == 0);
+        CHECK(done.err.find("disconnected (" + std::to_string(expected.size()) +
+                            " bytes echoed)") != std::string::npos);
+    }
+}
