@@ -46,6 +46,16 @@ bool cannot_splice(int error) {
     return error == EINVAL || error == ENOSYS || error == EOPNOTSUPP;
 }
 
+bool would_block(int error) {
+    return error == EAGAIN || error == EWOULDBLOCK;
+}
+
+// Whether `peer` has a byte to read, whatever splice(2) said.
+bool byte_waiting(int peer) {
+    char byte = 0;
+    return ::recv(peer, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 // Hands what is still in the pipe (already read from the peer, not yet echoed) to the portable
 // loop. The pipe is non-blocking and holds at most its capacity.
 SpliceEnd hand_over(const Pipe& pipe, std::size_t in_pipe, EchoOutcome outcome) {
@@ -73,31 +83,35 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
     EchoOutcome outcome;
     outcome.spliced = true;
     std::size_t in_pipe = 0; // read from the peer, not yet echoed
+    short woken_for = 0;     // what poll(2) last said the peer is ready for, until progress
     for (unsigned round = 1;; ++round) {
         if (round % rounds_between_stop_checks == 0 && wait_or_stop(peer, 0, stop_fd)) {
             outcome.end = EchoOutcome::End::stopped;
             return {false, outcome, {}};
         }
         short waiting_for = 0;
+        ssize_t n = 0;
         if (in_pipe > 0) {
-            const ssize_t n = ::splice(pipe.read_end.fd(), nullptr, peer, nullptr, in_pipe,
-                                       SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            n = ::splice(pipe.read_end.fd(), nullptr, peer, nullptr, in_pipe,
+                         SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
             if (n > 0) {
                 in_pipe -= static_cast<std::size_t>(n);
                 outcome.bytes += static_cast<std::uint64_t>(n);
+                woken_for = 0;
                 continue;
             }
             waiting_for = POLLOUT;
             outcome.step = "send to";
         } else {
             // The pipe is empty, so "would block" can only be the socket's.
-            const ssize_t n = ::splice(peer, nullptr, pipe.write_end.fd(), nullptr, pipe.capacity,
-                                       SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            n = ::splice(peer, nullptr, pipe.write_end.fd(), nullptr, pipe.capacity,
+                         SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
             if (n > 0) {
                 in_pipe = static_cast<std::size_t>(n);
+                woken_for = 0;
                 continue;
             }
-            if (n == 0) {
+            if (n == 0 && !byte_waiting(peer)) {
                 // End of stream and the pipe is empty: all echoed, send our FIN too.
                 ::shutdown(peer, SHUT_WR);
                 return {false, outcome, {}};
@@ -105,16 +119,22 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
             waiting_for = POLLIN;
             outcome.step = "recv from";
         }
-        const int error = errno;
+        // splice(2) never reads past urgent data (MSG_OOB), even inline (SO_OOBINLINE): there it
+        // would block while poll(2) says readable, so that polling again would spin, or, once
+        // the peer's FIN has come, it says end of stream with bytes still to read. The portable
+        // loop reads on through urgent data, and takes the rest of this (rare) stream.
+        const int error = n == 0 ? 0 : errno;
+        const bool stuck =
+            n == 0 || (waiting_for == POLLIN && woken_for == POLLIN && would_block(error));
         if (error == EINTR) {
             continue;
         }
-        if (cannot_splice(error)) {
+        if (cannot_splice(error) || stuck) {
             outcome.spliced = outcome.bytes > 0 || in_pipe > 0;
             outcome.step = "";
             return hand_over(pipe, in_pipe, outcome);
         }
-        if (error != EAGAIN && error != EWOULDBLOCK) {
+        if (!would_block(error)) {
             outcome.end = EchoOutcome::End::failed;
             outcome.error = error;
             return {false, outcome, {}};
@@ -123,6 +143,7 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
             outcome.end = EchoOutcome::End::stopped;
             return {false, outcome, {}};
         }
+        woken_for = waiting_for;
     }
 }
 

@@ -2,6 +2,7 @@
 #include "echo/connection_trace.hpp"
 #include "echo/datagram.hpp"
 #include "echo/io.hpp"
+#include "echo/line_budget.hpp"
 #include "echo/loop_guard.hpp"
 #include "echo/sender_memory.hpp"
 #include "echo/server_modes.hpp"
@@ -10,6 +11,10 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdint>
+#include <optional>
 #include <system_error>
 
 #include <poll.h>
@@ -22,6 +27,11 @@ constexpr std::size_t datagrams_per_wakeup = 64; // per socket; then poll again:
 constexpr std::size_t batch_capacity = 32;       // datagrams per recvmmsg/sendmmsg
 constexpr int socket_buffer_bytes = 1 << 20;     // room for bursts of large datagrams
 constexpr std::size_t senders_remembered = 512;  // per generation: see SenderMemory
+// Lines a second about senders, per kind (new, refused, failing): a flood of senders, each said
+// once, must not become a flood of lines. The rest are counted, and the count said.
+constexpr std::size_t sender_lines_per_second = 10;
+
+using Clock = LineBudget::Clock;
 
 // Errors a datagram socket reports on recv for something that went before (an ICMP error for an
 // earlier answer) or that passes (a memory shortage). Anything else is a bug: it is thrown.
@@ -48,7 +58,7 @@ class UdpEcho final {
   public:
     UdpEcho(std::vector<Listener> listeners, const Status& status)
         : listeners_(std::move(listeners)), status_(status), batch_(batch_capacity),
-          senders_(senders_remembered) {
+          senders_(senders_remembered), host_(host_addresses()) {
         for (const Listener& listener : listeners_) {
             set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
             own_.push_back(listener.address);
@@ -63,7 +73,8 @@ class UdpEcho final {
         }
         fds.push_back({stop_fd(), POLLIN, 0});
         for (;;) {
-            poll_all(fds);
+            wait(fds);
+            say_omitted(Clock::now());
             if (fds.back().revents != 0) {
                 return stopped();
             }
@@ -76,6 +87,54 @@ class UdpEcho final {
     }
 
   private:
+    // poll(2) until a socket is ready, a stop is requested, or a count of lines left unsaid is
+    // due.
+    void wait(std::vector<pollfd>& fds) const {
+        std::optional<Clock::time_point> due;
+        for (const LineBudget* budget : {&new_senders_, &refused_senders_, &failing_senders_}) {
+            if (const auto at = budget->due(); at && (!due || *at < *due)) {
+                due = at;
+            }
+        }
+        int timeout = -1;
+        if (due) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - Clock::now());
+            timeout = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
+        }
+        while (::poll(fds.data(), fds.size(), timeout) < 0) {
+            if (errno != EINTR) {
+                throw std::system_error(errno, std::generic_category(), "poll");
+            }
+        }
+    }
+
+    // Whether a line about a sender may be written now; what went unsaid before is said first.
+    bool may_say(LineBudget& budget) {
+        const Clock::time_point now = Clock::now();
+        say_omitted(now);
+        return budget.admit(now);
+    }
+
+    // The counts of lines left unsaid in a second that is over (`now`), or in the last one (at
+    // the end, no `now`).
+    void say_omitted(std::optional<Clock::time_point> now) {
+        const auto omitted = [&now](LineBudget& budget) {
+            return now ? budget.omitted(*now) : budget.omitted_at_end();
+        };
+        if (const std::uint64_t count = omitted(new_senders_); count > 0) {
+            status_.line("... and " + std::to_string(count) +
+                         " more new senders in the last second");
+        }
+        if (const std::uint64_t count = omitted(refused_senders_); count > 0) {
+            status_.line("... and " + std::to_string(count) +
+                         " more senders ignored by the loop guard in the last second");
+        }
+        if (const std::uint64_t count = omitted(failing_senders_); count > 0) {
+            status_.error("... and " + std::to_string(count) +
+                          " more errors with senders in the last second");
+        }
+    }
+
     // Answers the datagrams waiting on `listener`, a bounded number of them; false on a stop.
     // They come and go in batches (recvmmsg/sendmmsg): a fifth less CPU per datagram than one
     // recvmsg and one sendmsg each (bench/README.md).
@@ -128,16 +187,16 @@ class UdpEcho final {
             status_.received(sender(), data);
         }
         if (got.size > got.io.bytes) {
-            if (senders_.first(got.source, SenderMemory::cut)) {
+            if (senders_.first(got.source, SenderMemory::cut) && may_say(failing_senders_)) {
                 status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
                               sender() + " is larger than any UDP datagram; dropped");
             }
             return false;
         }
         own_.back() = got.local;
-        if (const auto risk = loop_risk(got.source, own_)) {
+        if (const auto risk = loop_risk(got.source, own_, host_)) {
             ++refused_;
-            if (senders_.first(got.source, SenderMemory::refused)) {
+            if (senders_.first(got.source, SenderMemory::refused) && may_say(refused_senders_)) {
                 status_.line("Ignoring datagrams from " + sender() + ": " + *risk +
                              " could start an endless echo loop");
             }
@@ -146,7 +205,7 @@ class UdpEcho final {
             }
             return false;
         }
-        if (senders_.first(got.source, SenderMemory::seen)) {
+        if (senders_.first(got.source, SenderMemory::seen) && may_say(new_senders_)) {
             status_.line("First datagram from " + sender());
         }
         return true;
@@ -174,7 +233,8 @@ class UdpEcho final {
             if (io.status == IoStatus::error) {
                 // One sender's trouble is its own: said once, and the server carries on.
                 const Received& failed = batch_.received(answers_[done]);
-                if (senders_.first(failed.source, SenderMemory::send_failed)) {
+                if (senders_.first(failed.source, SenderMemory::send_failed) &&
+                    may_say(failing_senders_)) {
                     status_.error(describe("send to " + failed.source.to_string(), io.error));
                 }
                 ++done;
@@ -193,7 +253,8 @@ class UdpEcho final {
         return true;
     }
 
-    int stopped() const {
+    int stopped() {
+        say_omitted(std::nullopt);
         std::string summary = "Stopped by signal; " + plural(datagrams_, "datagram") + " (" +
                               plural(bytes_, "byte") + ") echoed";
         if (refused_ > 0) {
@@ -208,7 +269,11 @@ class UdpEcho final {
     DatagramBatch batch_;
     std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
     SenderMemory senders_;
+    LineBudget new_senders_{sender_lines_per_second};
+    LineBudget refused_senders_{sender_lines_per_second};
+    LineBudget failing_senders_{sender_lines_per_second};
     std::vector<Address> own_;
+    std::vector<Address> host_; // the addresses of this host's interfaces, when we started
     std::vector<int> receive_errors_;
     std::uint64_t datagrams_ = 0;
     std::uint64_t bytes_ = 0;

@@ -70,7 +70,9 @@ TEST_CASE("The loop guard refuses small-service ports and our own address", "[ud
     CHECK(echo::loop_risk(address("127.0.0.1", 37), own) == "source port 37 (time)");
     CHECK(echo::loop_risk(address("127.0.0.1", 5000), own) == "our own address");
     CHECK(echo::loop_risk(address("::1", 5000), own) == "our own address");
-    CHECK_FALSE(echo::loop_risk(address("127.0.0.2", 5000), own));
+    CHECK(echo::loop_risk(address("127.0.0.2", 5000), own) ==
+          "our own port on an address of this host");
+    CHECK_FALSE(echo::loop_risk(address("10.1.2.3", 5000), own));
     CHECK_FALSE(echo::loop_risk(address("127.0.0.1", 5001), own));
     for (const int port : {1, 6, 8, 9, 53, 123, 1234, 65535}) {
         CAPTURE(port);

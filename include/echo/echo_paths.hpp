@@ -25,8 +25,9 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutc
                          std::span<const std::byte> pending);
 
 struct SpliceEnd {
-    // The kernel cannot splice this socket (EINVAL, ENOSYS: not Linux, an old kernel, gVisor):
-    // `outcome` so far and `pending` must be carried on by the portable loop.
+    // The kernel cannot splice this socket (EINVAL, ENOSYS: not Linux, an old kernel, gVisor),
+    // or not past urgent data: `outcome` so far and `pending` must be carried on by the
+    // portable loop.
     bool unsupported = false;
     EchoOutcome outcome;
     std::vector<std::byte> pending;

@@ -26,7 +26,7 @@ Socket connect_any(const std::vector<Address>& addresses, int socktype,
                    std::chrono::milliseconds timeout);
 
 struct Accepted {
-    Socket socket; // non-blocking, close-on-exec
+    Socket socket; // non-blocking, close-on-exec, urgent data inline (SO_OOBINLINE)
     Address peer;
 };
 
