@@ -10,7 +10,12 @@
 #include <sstream>
 #include <string>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace echo::test;
 
@@ -70,6 +75,39 @@ struct SilentListener {
     std::string port = std::to_string(echo::local_address(listener.fd()).port());
 };
 
+// Runs `argv` with its output to /dev/null and returns its peak resident memory in KiB (what
+// /proc/PID/status shows as VmHWM, from wait4's rusage), REQUIREing that it succeeded.
+long peak_rss_kib(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const std::string& arg : argv) {
+        args.push_back(const_cast<char*>(arg.c_str()));
+    }
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    REQUIRE(posix_spawn_file_actions_init(&actions) == 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(spawned == 0);
+    int status = 0;
+    rusage usage{};
+    REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    return usage.ru_maxrss;
+}
+
+// The peak memory of measuring runs of 1,000 and of 200,000 rounds.
+void memory_does_not_grow_with_count(bool udp) {
+    Server server(udp ? std::vector<std::string>{"-u"} : std::vector<std::string>{"-k"});
+    const long few = peak_rss_kib(measuring(server.port_text(), udp, {"-c", "1000"}));
+    const long many = peak_rss_kib(measuring(server.port_text(), udp, {"-c", "200000"}));
+    INFO("peak RSS at 1,000 rounds: " << few << " KiB; at 200,000 rounds: " << many << " KiB");
+    CHECK(many - few < 1024);
+}
+
 } // namespace
 
 TEST_CASE("SIGINT during -c over TCP prints the rounds so far and exits 0", "[measure][stop]") {
@@ -124,4 +162,12 @@ TEST_CASE("SIGINT wakes a UDP round that waits for its echo", "[measure][udp][st
     CHECK(reply.exit_code == 1);
     CHECK(reply.out.find("0 rounds sent, 0 echoed") != std::string::npos);
     CHECK(reply.err.find("echo-client: stopped before any echo came back\n") != std::string::npos);
+}
+
+TEST_CASE("The memory of -c over TCP does not grow with the count", "[measure][memory]") {
+    memory_does_not_grow_with_count(false);
+}
+
+TEST_CASE("The memory of -c over UDP does not grow with the count", "[measure][udp][memory]") {
+    memory_does_not_grow_with_count(true);
 }
