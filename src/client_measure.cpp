@@ -208,7 +208,7 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
             return exit_failure;
         }
         ++report.echoed;
-        report.rtt_us.push_back(rtt.count());
+        report.rtt.record(rtt.count());
         if (options.verbose && !options.json) {
             print(round_line(payload.size(), report.server, round, rtt.count()));
         }
@@ -227,7 +227,12 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
     std::copy_n(std::as_bytes(std::span(payload)).begin(), payload.size(),
                 datagram.begin() + round_number_size);
     std::vector<std::byte> reply(datagram_buffer_size);
-    std::vector<bool> echoed(options.count + 1, false);
+    // Which of the last udp_round_window rounds were echoed, one bit each: enough to tell a
+    // duplicate from the late first echo of a round, in the same memory whatever -c.
+    std::vector<bool> echoed(udp_round_window, false);
+    const auto slot = [](std::uint64_t round) {
+        return static_cast<std::size_t>(round % udp_round_window);
+    };
     const std::string name = server.to_string();
     RoundReport report;
     report.server = name;
@@ -254,11 +259,15 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
                                 std::to_string(differs - sent.begin() + 1) + " of round " +
                                 std::to_string(number));
         }
-        if (echoed[number]) {
+        if (number + udp_round_window <= round) {
+            ++report.too_old; // its bit went to a later round: echoed before or not, unknown
+            return false;
+        }
+        if (echoed[slot(number)]) {
             ++report.duplicates;
             return false;
         }
-        echoed[number] = true;
+        echoed[slot(number)] = true;
         ++report.echoed;
         if (number < round) {
             ++report.reordered; // the echo of an earlier round, after we moved on
@@ -303,7 +312,7 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
                 }
                 if (accept(echo, got.size, round)) {
                     const std::chrono::duration<double, std::micro> rtt = Clock::now() - start;
-                    report.rtt_us.push_back(rtt.count());
+                    report.rtt.record(rtt.count());
                     if (options.verbose && !options.json) {
                         print(round_line(datagram.size(), name, round, rtt.count()));
                     }
@@ -323,6 +332,7 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
                 break;
             }
             put_round_number(datagram, round);
+            echoed[slot(round)] = false;
             ++report.sent;
             if (one_round(round) == RoundEnd::stopped) {
                 --report.sent; // the round the stop cut short is not counted

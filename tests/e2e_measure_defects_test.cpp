@@ -5,8 +5,12 @@
 
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
+#include "echo/rtt_histogram.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -170,4 +174,70 @@ TEST_CASE("The memory of -c over TCP does not grow with the count", "[measure][m
 
 TEST_CASE("The memory of -c over UDP does not grow with the count", "[measure][udp][memory]") {
     memory_does_not_grow_with_count(true);
+}
+
+TEST_CASE("The RTT histogram's percentiles are within 1% of the exact ones", "[histogram]") {
+    // Round trips from about 2 us to 100 ms, log-normal like real ones, and a few outliers.
+    std::mt19937_64 random(20261129);
+    std::lognormal_distribution<double> rtt(std::log(50.0), 1.2);
+    std::vector<double> values;
+    echo::RttHistogram histogram;
+    for (int i = 0; i < 200000; ++i) {
+        const double us = std::clamp(rtt(random), 2.0, 100000.0);
+        values.push_back(us);
+        histogram.record(us);
+    }
+    std::sort(values.begin(), values.end());
+    const auto exact = [&](double percent) {
+        const auto rank = static_cast<std::size_t>(
+            std::ceil(percent / 100 * static_cast<double>(values.size()) - 1e-9));
+        return values[std::max<std::size_t>(rank, 1) - 1];
+    };
+    double worst = 0;
+    for (const double percent :
+         {0.1, 1.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.9, 99.99, 100.0}) {
+        const double error =
+            std::abs(histogram.percentile(percent) - exact(percent)) / exact(percent);
+        INFO("p" << percent << ": " << histogram.percentile(percent) << " against "
+                 << exact(percent));
+        CHECK(error <= 0.01);
+        worst = std::max(worst, error);
+    }
+    CHECK(worst < 0.01); // the largest relative error seen, shown by -s
+    CHECK(histogram.count() == values.size());
+    CHECK(histogram.min() == values.front());
+    CHECK(histogram.max() == values.back());
+    double sum = 0;
+    for (const double us : values) {
+        sum += us;
+    }
+    const double mean = sum / static_cast<double>(values.size());
+    double squares = 0;
+    for (const double us : values) {
+        squares += (us - mean) * (us - mean);
+    }
+    CHECK(histogram.mean() == Approx(mean).epsilon(1e-9));
+    CHECK(histogram.sum() == Approx(sum).epsilon(1e-9));
+    CHECK(histogram.stddev() ==
+          Approx(std::sqrt(squares / static_cast<double>(values.size()))).epsilon(1e-6));
+}
+
+TEST_CASE("The RTT histogram: empty, one value, and values past its range", "[histogram]") {
+    echo::RttHistogram histogram;
+    CHECK(histogram.count() == 0);
+    CHECK(histogram.percentile(50) == 0);
+    CHECK(histogram.max() == 0);
+    CHECK(histogram.stddev() == 0);
+    histogram.record(42.5);
+    CHECK(histogram.min() == 42.5);
+    CHECK(histogram.percentile(50) == 42.5); // a percentile never leaves [min, max]
+    CHECK(histogram.percentile(100) == 42.5);
+    CHECK(histogram.stddev() == 0);
+    histogram.record(5e9); // over an hour: counted in the last bucket, max still exact
+    CHECK(histogram.max() == 5e9);
+    CHECK(histogram.percentile(100) == 5e9);
+    CHECK(histogram.percentile(50) == 42.5);
+    histogram.record(0.1); // below a microsecond: nanosecond buckets, exact
+    CHECK(histogram.percentile(1) == Approx(0.1));
+    CHECK(histogram.count() == 3);
 }

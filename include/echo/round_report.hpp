@@ -1,24 +1,25 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "echo/rtt_histogram.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace echo {
 
 struct RttSummary {
     double min = 0;
     double avg = 0;
-    double median = 0;
-    double p99 = 0; // nearest rank
+    double median = 0; // percentiles by nearest rank, within 0.4% (see RttHistogram)
+    double p99 = 0;
     double max = 0;
     double stddev = 0; // population
 };
 
-// Microsecond round-trip times in any order; all zeros when there are none.
-RttSummary summarize(std::vector<double> rtt_us);
+// The figures of the round trips recorded; all zeros when there are none.
+RttSummary summarize(const RttHistogram& rtt);
 
 // What a measuring run (echo-client -c) saw.
 struct RoundReport {
@@ -29,8 +30,9 @@ struct RoundReport {
     std::uint64_t duplicates = 0;  // UDP: echoes of a round already echoed
     std::uint64_t reordered = 0;   // UDP: echoes of an earlier round that arrived late
     std::uint64_t retries = 0;     // UDP: datagrams sent again after a timeout
+    std::uint64_t too_old = 0;     // UDP: echoes of a round too far back to check (see -c)
     std::size_t payload_bytes = 0; // bytes each way per round
-    std::vector<double> rtt_us;    // one per echoed round
+    RttHistogram rtt;              // microseconds, one per echoed round
 };
 
 // The ping-style summary for stdout:
