@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -110,6 +111,50 @@ void memory_does_not_grow_with_count(bool udp) {
     const long many = peak_rss_kib(measuring(server.port_text(), udp, {"-c", "200000"}));
     INFO("peak RSS at 1,000 rounds: " << few << " KiB; at 200,000 rounds: " << many << " KiB");
     CHECK(many - few < 1024);
+}
+
+// The figures of a summary's "rtt NAME/NAME/... = VALUE/VALUE/... us" line, by name.
+std::map<std::string, double> rtt_line(const std::string& summary) {
+    const std::size_t at = summary.find("\nrtt ");
+    REQUIRE(at != std::string::npos);
+    const std::size_t equals = summary.find(" = ", at);
+    REQUIRE(equals != std::string::npos);
+    std::istringstream names(summary.substr(at + 5, equals - at - 5));
+    std::istringstream values(summary.substr(equals + 3));
+    std::map<std::string, double> figures;
+    std::string name;
+    while (std::getline(names, name, '/')) {
+        double value = 0;
+        values >> value;
+        REQUIRE(values);
+        figures[name] = value;
+        values.ignore(1); // the '/'
+    }
+    return figures;
+}
+
+// "throughput N bytes/s (M Mbit/s) each way": N and M.
+std::pair<double, double> throughput_line(const std::string& summary) {
+    const std::size_t at = summary.find("\nthroughput ");
+    REQUIRE(at != std::string::npos);
+    std::istringstream in(summary.substr(at + 12));
+    double bytes = 0;
+    double mbits = 0;
+    std::string unit;
+    char open = 0;
+    in >> bytes >> unit >> open >> mbits;
+    REQUIRE(in);
+    CHECK(unit == "bytes/s");
+    CHECK(summary.find(" Mbit/s) each way\n", at) != std::string::npos);
+    return {bytes, mbits};
+}
+
+// A usage error: exit 2, nothing on stdout, one line on stderr; returns that line.
+std::string usage_line(const Process::Result& reply) {
+    CHECK(reply.exit_code == 2);
+    CHECK(reply.out.empty());
+    CHECK(std::count(reply.err.begin(), reply.err.end(), '\n') == 1);
+    return reply.err;
 }
 
 } // namespace
@@ -240,4 +285,104 @@ TEST_CASE("The RTT histogram: empty, one value, and values past its range", "[hi
     histogram.record(0.1); // below a microsecond: nanosecond buckets, exact
     CHECK(histogram.percentile(1) == Approx(0.1));
     CHECK(histogram.count() == 3);
+}
+
+TEST_CASE("-s 0 over TCP is a usage error", "[measure][options]") {
+    const std::string line = usage_line(run(measuring("9", false, {"-c", "3", "-s", "0"})));
+    CHECK(line.rfind("echo-client: -s", 0) == 0);
+    CHECK(line.find("at least 1") != std::string::npos);
+}
+
+TEST_CASE("-s over UDP is the datagram's size, round number included", "[measure][udp]") {
+    Server server({"-u", "-v"});
+    const auto reply = run(measuring(server.port_text(), true, {"-c", "3", "-s", "32"}));
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.find("3 rounds sent, 3 echoed, 0.0% loss") != std::string::npos);
+    CHECK(reply.out.find(", 32 bytes each\n") != std::string::npos);
+    const std::string received = server.process.wait_for_line(" bytes from 127.0.0.1:");
+    CHECK(received.find("[<] 32 bytes from") != std::string::npos); // what the server received
+
+    // The smallest: the round number alone.
+    Server bare({"-u"});
+    const auto smallest = run(measuring(bare.port_text(), true, {"-c", "2", "-s", "8"}));
+    CHECK(smallest.exit_code == 0);
+    CHECK(smallest.out.find("2 rounds sent, 2 echoed") != std::string::npos);
+    CHECK(smallest.out.find(", 8 bytes each\n") != std::string::npos);
+    const std::string line = usage_line(run(measuring("9", true, {"-c", "2", "-s", "7"})));
+    CHECK(line.find("at least 8") != std::string::npos);
+}
+
+TEST_CASE("--help says how many bytes of -s carry the round number over UDP", "[measure]") {
+    const auto help = run({client_path(), "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("8 of them carry the round number") != std::string::npos);
+}
+
+TEST_CASE("The summary has p90 p95 p99.9 Mbit/s and the connect time in order", "[measure]") {
+    Server server({"-k"});
+    const auto reply = run(measuring(server.port_text(), false, {"-c", "300", "-s", "200"}));
+    CHECK(reply.exit_code == 0);
+    auto rtt = rtt_line(reply.out);
+    for (const char* name :
+         {"min", "avg", "median", "p90", "p95", "p99", "p99.9", "max", "stddev"}) {
+        INFO(name);
+        CHECK(rtt.count(name) == 1);
+    }
+    CHECK(rtt["min"] > 0);
+    CHECK(rtt["min"] <= rtt["median"]);
+    CHECK(rtt["median"] <= rtt["p90"]);
+    CHECK(rtt["p90"] <= rtt["p95"]);
+    CHECK(rtt["p95"] <= rtt["p99"]);
+    CHECK(rtt["p99"] <= rtt["p99.9"]);
+    CHECK(rtt["p99.9"] <= rtt["max"]);
+    CHECK(rtt["min"] <= rtt["avg"]);
+    CHECK(rtt["avg"] <= rtt["max"]);
+    const auto [bytes, mbits] = throughput_line(reply.out);
+    CHECK(bytes > 0);
+    CHECK(std::abs(mbits - bytes * 8 / 1e6) <= 0.0051); // two decimals
+    const std::size_t at = reply.out.find("\nconnect ");
+    REQUIRE(at != std::string::npos);
+    std::istringstream in(reply.out.substr(at + 9));
+    double connect_us = 0;
+    std::string unit;
+    in >> connect_us >> unit;
+    CHECK(connect_us > 0);
+    CHECK(unit == "us");
+}
+
+TEST_CASE("UDP summaries have the new figures but no connect time", "[measure][udp]") {
+    Server server({"-u"});
+    const auto reply = run(measuring(server.port_text(), true, {"-c", "50"}));
+    CHECK(reply.exit_code == 0);
+    const auto rtt = rtt_line(reply.out);
+    CHECK(rtt.count("p99.9") == 1);
+    CHECK(rtt.at("p99.9") <= rtt.at("max"));
+    const auto [bytes, mbits] = throughput_line(reply.out);
+    CHECK(std::abs(mbits - bytes * 8 / 1e6) <= 0.0051);
+    CHECK(reply.out.find("\nconnect ") == std::string::npos); // a UDP connect sends nothing
+}
+
+TEST_CASE("--json has every new figure, consistent", "[measure][udp]") {
+    Server tcp_server({"-k"});
+    const auto tcp = run(measuring(tcp_server.port_text(), false, {"-c", "100", "--json"}));
+    CHECK(tcp.exit_code == 0);
+    const std::string check =
+        "import json,sys; d=json.loads(sys.stdin.read()); r=d['rtt_us'];"
+        "assert 0 < r['min'] <= r['median'] <= r['p90'] <= r['p95'] <= r['p99'] <= r['p99_9']"
+        " <= r['max'], r;"
+        "b=d['throughput_bytes_per_second']; m=d['throughput_mbit_per_second'];"
+        "assert b > 0 and abs(m - b * 8 / 1e6) <= 0.00051, (b, m);"
+        "assert (d['protocol'] == 'tcp') == ('connect_us' in d), d;"
+        "assert d['protocol'] == 'udp' or d['connect_us'] > 0, d;"
+        "assert d['protocol'] == 'tcp' or d['too_old'] == 0, d";
+    const auto parsed = run({"python3", "-c", check}, tcp.out);
+    CHECK(parsed.exit_code == 0);
+    CHECK(parsed.err.empty());
+
+    Server udp_server({"-u"});
+    const auto udp = run(measuring(udp_server.port_text(), true, {"-c", "100", "--json"}));
+    CHECK(udp.exit_code == 0);
+    const auto parsed_udp = run({"python3", "-c", check}, udp.out);
+    CHECK(parsed_udp.exit_code == 0);
+    CHECK(parsed_udp.err.empty());
 }
