@@ -168,7 +168,7 @@ std::string pattern_payload(std::size_t size) {
 }
 
 int measure_rounds(const ClientOptions& options, Socket socket, const Address& server,
-                   const Status& status) {
+                   const Status& status, std::chrono::steady_clock::duration connect_time) {
     const std::string payload = options.size ? pattern_payload(*options.size) : options.message;
     std::string echo(payload.size(), '\0');
     ConnectionTrace trace(status, server.to_string());
@@ -176,6 +176,7 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
     report.server = server.to_string();
     report.protocol = "tcp";
     report.payload_bytes = payload.size();
+    report.connect_us = std::chrono::duration<double, std::micro>(connect_time).count();
 
     // All rounds over this one connection: what is measured is the echo, not the handshake.
     install_stop_handlers();
@@ -222,7 +223,9 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
 
 int measure_udp_rounds(const ClientOptions& options, Socket socket, const Address& server,
                        const Status& status) {
-    const std::string payload = options.size ? pattern_payload(*options.size) : options.message;
+    // -s is the datagram's size, round number included (the options checked it holds it).
+    const std::string payload =
+        options.size ? pattern_payload(*options.size - round_number_size) : options.message;
     std::vector<std::byte> datagram(round_number_size + payload.size());
     std::copy_n(std::as_bytes(std::span(payload)).begin(), payload.size(),
                 datagram.begin() + round_number_size);

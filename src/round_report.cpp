@@ -31,6 +31,10 @@ double throughput(const RoundReport& report) {
            busy_us;
 }
 
+double megabits(double bytes_per_second) {
+    return bytes_per_second * 8 / 1e6;
+}
+
 } // namespace
 
 RttSummary summarize(const RttHistogram& rtt) {
@@ -38,7 +42,10 @@ RttSummary summarize(const RttHistogram& rtt) {
     summary.min = rtt.min();
     summary.avg = rtt.mean();
     summary.median = rtt.percentile(50);
+    summary.p90 = rtt.percentile(90);
+    summary.p95 = rtt.percentile(95);
     summary.p99 = rtt.percentile(99);
+    summary.p99_9 = rtt.percentile(99.9);
     summary.max = rtt.max();
     summary.stddev = rtt.stddev();
     return summary;
@@ -58,10 +65,16 @@ std::string format_summary(const RoundReport& report) {
         }
     }
     out += ", " + std::to_string(report.payload_bytes) + " bytes each\n";
-    out += "rtt min/avg/median/p99/max/stddev = " + fixed(rtt.min) + "/" + fixed(rtt.avg) + "/" +
-           fixed(rtt.median) + "/" + fixed(rtt.p99) + "/" + fixed(rtt.max) + "/" +
+    if (report.connect_us) {
+        out += "connect " + fixed(*report.connect_us) + " us\n";
+    }
+    out += "rtt min/avg/median/p90/p95/p99/p99.9/max/stddev = " + fixed(rtt.min) + "/" +
+           fixed(rtt.avg) + "/" + fixed(rtt.median) + "/" + fixed(rtt.p90) + "/" + fixed(rtt.p95) +
+           "/" + fixed(rtt.p99) + "/" + fixed(rtt.p99_9) + "/" + fixed(rtt.max) + "/" +
            fixed(rtt.stddev) + " us\n";
-    out += "throughput " + fixed(throughput(report), 0) + " bytes/s each way\n";
+    const double bytes_per_second = throughput(report);
+    out += "throughput " + fixed(bytes_per_second, 0) + " bytes/s (" +
+           fixed(megabits(bytes_per_second), 2) + " Mbit/s) each way\n";
     return out;
 }
 
@@ -78,10 +91,17 @@ std::string format_json(const RoundReport& report) {
     out += "\"retries\":" + std::to_string(report.retries) + ",";
     out += "\"too_old\":" + std::to_string(report.too_old) + ",";
     out += "\"payload_bytes\":" + std::to_string(report.payload_bytes) + ",";
+    if (report.connect_us) {
+        out += "\"connect_us\":" + fixed(*report.connect_us, 3) + ",";
+    }
     out += R"("rtt_us":{"min":)" + fixed(rtt.min, 3) + ",\"avg\":" + fixed(rtt.avg, 3) +
-           ",\"median\":" + fixed(rtt.median, 3) + ",\"p99\":" + fixed(rtt.p99, 3) +
-           ",\"max\":" + fixed(rtt.max, 3) + ",\"stddev\":" + fixed(rtt.stddev, 3) + "},";
-    out += "\"throughput_bytes_per_second\":" + fixed(throughput(report), 0);
+           ",\"median\":" + fixed(rtt.median, 3) + ",\"p90\":" + fixed(rtt.p90, 3) +
+           ",\"p95\":" + fixed(rtt.p95, 3) + ",\"p99\":" + fixed(rtt.p99, 3) +
+           ",\"p99_9\":" + fixed(rtt.p99_9, 3) + ",\"max\":" + fixed(rtt.max, 3) +
+           ",\"stddev\":" + fixed(rtt.stddev, 3) + "},";
+    const double bytes_per_second = throughput(report);
+    out += "\"throughput_bytes_per_second\":" + fixed(bytes_per_second, 0) + ",";
+    out += "\"throughput_mbit_per_second\":" + fixed(megabits(bytes_per_second), 6);
     out += "}\n";
     return out;
 }

@@ -73,10 +73,15 @@ TEST_CASE("The summary reads like ping's", "[trace]") {
     const std::string text = echo::format_summary(report);
     CHECK(text.rfind("--- 127.0.0.1:1234 udp echo statistics ---\n", 0) == 0);
     CHECK(text.find("10 rounds sent, 7 echoed, 30.0% loss") != std::string::npos);
-    CHECK(text.find("rtt min/avg/median/p99/max/stddev = 10.0/40.0/40.1/70.0/70.0/20.0 us") !=
-          std::string::npos);
-    CHECK(text.find("throughput 2500000 bytes/s each way") != std::string::npos);
+    CHECK(text.find("rtt min/avg/median/p90/p95/p99/p99.9/max/stddev = "
+                    "10.0/40.0/40.1/70.0/70.0/70.0/70.0/70.0/20.0 us") != std::string::npos);
+    CHECK(text.find("throughput 2500000 bytes/s (20.00 Mbit/s) each way") != std::string::npos);
+    CHECK(text.find("connect") == std::string::npos);
+    report.connect_us = 61.25;
+    CHECK(echo::format_summary(report).find("\nconnect 61.2 us\n") != std::string::npos);
+    CHECK(echo::format_json(report).find("\"connect_us\":61.250,") != std::string::npos);
     const std::string json = echo::format_json(report);
     CHECK(json.find("\"loss_percent\":30.000") != std::string::npos);
     CHECK(json.find("\"rounds_echoed\":7") != std::string::npos);
+    CHECK(json.find("\"throughput_mbit_per_second\":20.000000}") != std::string::npos);
 }
