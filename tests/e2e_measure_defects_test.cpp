@@ -3,6 +3,9 @@
 #include "catch.hpp"
 #include "process.hpp"
 
+#include "echo/client_options.hpp"
+#include "echo/datagram.hpp"
+#include "echo/io.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
 #include "echo/rtt_histogram.hpp"
@@ -14,8 +17,10 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -385,4 +390,39 @@ TEST_CASE("--json has every new figure, consistent", "[measure][udp]") {
     const auto parsed_udp = run({"python3", "-c", check}, udp.out);
     CHECK(parsed_udp.exit_code == 0);
     CHECK(parsed_udp.err.empty());
+}
+
+TEST_CASE("UDP: an echo of a round older than the window is counted as too old",
+          "[measure][udp][memory]") {
+    // A UDP echo peer that also sends round 1's datagram again just before the echo of round
+    // `window` (still in the window: a duplicate) and of round `window` + 1 (out of it).
+    const std::uint64_t window = echo::udp_round_window;
+    const echo::Socket peer = echo::bind_to(
+        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true)[0], SOCK_DGRAM);
+    const std::string port = std::to_string(echo::local_address(peer.fd()).port());
+    std::thread echoing([&peer, window] {
+        std::vector<std::byte> buffer(echo::datagram_buffer_size);
+        std::vector<std::byte> first;
+        for (std::uint64_t n = 0; n < window + 1 && echo::wait_for(peer.fd(), POLLIN, 10s);) {
+            const echo::Received got = echo::receive_datagram(peer.fd(), buffer, 0);
+            if (got.io.status != echo::IoStatus::ok) {
+                continue;
+            }
+            const auto datagram = std::span(buffer).first(got.io.bytes);
+            if (++n == 1) {
+                first.assign(datagram.begin(), datagram.end());
+            }
+            if (n >= window) {
+                (void)echo::send_datagram(peer.fd(), first, got.source, echo::Address(), 0);
+            }
+            (void)echo::send_datagram(peer.fd(), datagram, got.source, echo::Address(), 0);
+        }
+    });
+    const auto reply = run(measuring(port, true, {"-c", std::to_string(window + 1)}), "", 120s);
+    echoing.join();
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.find(std::to_string(window + 1) + " rounds sent, " +
+                         std::to_string(window + 1) +
+                         " echoed, 0.0% loss, 1 duplicates, 0 reordered, 0 retries, 1 too old "
+                         "to check, ") != std::string::npos);
 }
