@@ -11,6 +11,7 @@
 #include "echo/rtt_histogram.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <csignal>
 #include <map>
@@ -425,4 +426,47 @@ TEST_CASE("UDP: an echo of a round older than the window is counted as too old",
                          std::to_string(window + 1) +
                          " echoed, 0.0% loss, 1 duplicates, 0 reordered, 0 retries, 1 too old "
                          "to check, ") != std::string::npos);
+}
+
+TEST_CASE("A measured TCP round without its echo gives up after -t, with the rounds so far",
+          "[measure]") {
+    const SilentListener silent;
+    const auto reply = run(measuring(silent.port, false, {"-c", "3", "-t", "0.3"}));
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.find("1 rounds sent, 0 echoed") != std::string::npos);
+    CHECK(reply.err.find("\necho-client: no echo from 127.0.0.1:" + silent.port +
+                         " within the timeout (0 of 15 bytes back)\n") != std::string::npos);
+}
+
+TEST_CASE("A server that closes in the middle of a measured round: how much came back",
+          "[measure]") {
+    const SilentListener listener;
+    Process measured(measuring(listener.port, false, {"-c", "3", "-s", "10"}));
+    REQUIRE(echo::wait_for(listener.listener.fd(), POLLIN, 10s));
+    auto accepted = echo::accept_peer(listener.listener.fd());
+    REQUIRE(accepted);
+    std::array<std::byte, 10> round{};
+    std::size_t got = 0;
+    while (got < round.size() && echo::wait_for(accepted->socket.fd(), POLLIN, 10s)) {
+        const echo::IoResult r =
+            echo::read_some(accepted->socket.fd(), std::span(round).subspan(got));
+        REQUIRE(r.status == echo::IoStatus::ok);
+        got += r.bytes;
+    }
+    REQUIRE(echo::write_all(accepted->socket.fd(), std::span(round).first(4)).status ==
+            echo::IoStatus::ok);
+    accepted->socket.reset();
+    const auto reply = measured.finish();
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.find("1 rounds sent, 0 echoed") != std::string::npos);
+    CHECK(reply.err.find("\necho-client: server 127.0.0.1:" + listener.port +
+                         " closed the connection after 4 of 10 bytes of echo\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("A measured round of 8 MiB is sent while its echo is read", "[measure]") {
+    Server server({"-k"});
+    const auto reply = run(measuring(server.port_text(), false, {"-c", "2", "-s", "8388608"}));
+    CHECK(reply.exit_code == 0);
+    CHECK(reply.out.find("2 rounds sent, 2 echoed, 8388608 bytes each") != std::string::npos);
 }
