@@ -157,6 +157,66 @@ class MismatchError final : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Matches the echoes of a UDP measuring run to their rounds, and counts them in the report.
+// Which of the last udp_round_window rounds were echoed is kept, one bit each: enough to tell a
+// duplicate from the late first echo of a round, in the same memory whatever -c.
+class EchoMatcher final {
+  public:
+    // `datagram`: what each round sends, its round number aside.
+    EchoMatcher(std::span<const std::byte> datagram, RoundReport& report)
+        : datagram_(datagram), report_(report), echoed_(udp_round_window, false) {}
+
+    // `round` is sent (for the first time): its bit is that of round - udp_round_window.
+    void sending(std::uint64_t round) { echoed_[slot(round)] = false; }
+
+    // Checks one echo of `size` bytes from the server while `round` is awaited; true when it is
+    // the first echo of `round`. Throws MismatchError when it is not an echo of what was sent.
+    bool accept(std::span<const std::byte> got, std::size_t size, std::uint64_t round) {
+        if (size != datagram_.size()) {
+            throw MismatchError("echo mismatch: sent " + std::to_string(datagram_.size()) +
+                                " bytes, got " + std::to_string(size) + " back in round " +
+                                std::to_string(round));
+        }
+        const std::uint64_t number = round_number(got);
+        if (number == 0 || number > round) {
+            throw MismatchError("echo mismatch: an echo of round " + std::to_string(number) +
+                                ", which was never sent");
+        }
+        const auto body = got.subspan(round_number_size);
+        const auto sent = datagram_.subspan(round_number_size);
+        const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), body.begin());
+        if (differs != sent.end()) {
+            throw MismatchError("echo mismatch at byte " +
+                                std::to_string(differs - sent.begin() + 1) + " of round " +
+                                std::to_string(number));
+        }
+        if (number + udp_round_window <= round) {
+            ++report_.too_old; // its bit went to a later round: echoed before or not, unknown
+            return false;
+        }
+        if (echoed_[slot(number)]) {
+            ++report_.duplicates;
+            return false;
+        }
+        echoed_[slot(number)] = true;
+        ++report_.echoed;
+        if (number < round) {
+            ++report_.reordered; // the echo of an earlier round, after we moved on
+            return false;
+        }
+        return true;
+    }
+
+  private:
+    static std::size_t slot(std::uint64_t round) noexcept {
+        return static_cast<std::size_t>(round % udp_round_window);
+    }
+
+    std::span<const std::byte> datagram_;
+    RoundReport& report_;
+    std::vector<bool> echoed_;
+};
+
 } // namespace
 
 std::string pattern_payload(std::size_t size) {
@@ -181,7 +241,7 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
     // All rounds over this one connection: what is measured is the echo, not the handshake.
     install_stop_handlers();
     bool stopped = false;
-    for (std::uint64_t round = 1; round <= options.count && !stopped; ++round) {
+    for (std::uint64_t round = 1; round <= options.count; ++round) {
         if (!pause_between(options, round)) {
             stopped = true;
             break;
@@ -230,54 +290,12 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
     std::copy_n(std::as_bytes(std::span(payload)).begin(), payload.size(),
                 datagram.begin() + round_number_size);
     std::vector<std::byte> reply(datagram_buffer_size);
-    // Which of the last udp_round_window rounds were echoed, one bit each: enough to tell a
-    // duplicate from the late first echo of a round, in the same memory whatever -c.
-    std::vector<bool> echoed(udp_round_window, false);
-    const auto slot = [](std::uint64_t round) {
-        return static_cast<std::size_t>(round % udp_round_window);
-    };
     const std::string name = server.to_string();
     RoundReport report;
     report.server = name;
     report.protocol = "udp";
     report.payload_bytes = datagram.size();
-
-    // Checks one echo from the server; true when it is the echo of `round` (first time).
-    const auto accept = [&](std::span<const std::byte> got, std::size_t size, std::uint64_t round) {
-        if (size != datagram.size()) {
-            throw MismatchError("echo mismatch: sent " + std::to_string(datagram.size()) +
-                                " bytes, got " + std::to_string(size) + " back in round " +
-                                std::to_string(round));
-        }
-        const std::uint64_t number = round_number(got);
-        if (number == 0 || number > round) {
-            throw MismatchError("echo mismatch: an echo of round " + std::to_string(number) +
-                                ", which was never sent");
-        }
-        const auto body = got.subspan(round_number_size);
-        const auto sent = std::span<const std::byte>(datagram).subspan(round_number_size);
-        const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), body.begin());
-        if (differs != sent.end()) {
-            throw MismatchError("echo mismatch at byte " +
-                                std::to_string(differs - sent.begin() + 1) + " of round " +
-                                std::to_string(number));
-        }
-        if (number + udp_round_window <= round) {
-            ++report.too_old; // its bit went to a later round: echoed before or not, unknown
-            return false;
-        }
-        if (echoed[slot(number)]) {
-            ++report.duplicates;
-            return false;
-        }
-        echoed[slot(number)] = true;
-        ++report.echoed;
-        if (number < round) {
-            ++report.reordered; // the echo of an earlier round, after we moved on
-            return false;
-        }
-        return true;
-    };
+    EchoMatcher matcher(datagram, report);
 
     // One round: the datagram sent (again after each timeout, up to options.retries times)
     // until its echo comes back.
@@ -313,7 +331,7 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
                 if (!(got.source == server)) {
                     continue; // a stray datagram from someone else
                 }
-                if (accept(echo, got.size, round)) {
+                if (matcher.accept(echo, got.size, round)) {
                     const std::chrono::duration<double, std::micro> rtt = Clock::now() - start;
                     report.rtt.record(rtt.count());
                     if (options.verbose && !options.json) {
@@ -329,17 +347,18 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
     install_stop_handlers();
     bool stopped = false;
     try {
-        for (std::uint64_t round = 1; round <= options.count && !stopped; ++round) {
+        for (std::uint64_t round = 1; round <= options.count; ++round) {
             if (!pause_between(options, round)) {
                 stopped = true;
                 break;
             }
             put_round_number(datagram, round);
-            echoed[slot(round)] = false;
+            matcher.sending(round);
             ++report.sent;
             if (one_round(round) == RoundEnd::stopped) {
                 --report.sent; // the round the stop cut short is not counted
                 stopped = true;
+                break;
             }
         }
     } catch (const MismatchError& error) {
