@@ -193,7 +193,7 @@ TEST_CASE("SIGINT wakes a pause of --interval at once", "[measure][stop]") {
     CHECK(reply.out.find("1 rounds sent, 1 echoed") != std::string::npos);
 }
 
-TEST_CASE("SIGINT wakes a TCP round that waits for its echo; no echo at all exits 1",
+TEST_CASE("SIGINT wakes a TCP round that waits for its echo and no echo at all exits 1",
           "[measure][stop]") {
     const SilentListener silent;
     Process measured(measuring(silent.port, false, {"-c", "5", "-t", "60", "-v"}));
@@ -273,7 +273,8 @@ TEST_CASE("The RTT histogram's percentiles are within 1% of the exact ones", "[h
           Approx(std::sqrt(squares / static_cast<double>(values.size()))).epsilon(1e-6));
 }
 
-TEST_CASE("The RTT histogram: empty, one value, and values past its range", "[histogram]") {
+TEST_CASE("The RTT histogram when empty and with one value and with values past its range",
+          "[histogram]") {
     echo::RttHistogram histogram;
     CHECK(histogram.count() == 0);
     CHECK(histogram.percentile(50) == 0);
@@ -293,13 +294,13 @@ TEST_CASE("The RTT histogram: empty, one value, and values past its range", "[hi
     CHECK(histogram.count() == 3);
 }
 
-TEST_CASE("-s 0 over TCP is a usage error", "[measure][options]") {
+TEST_CASE("A size of 0 (-s 0) over TCP is a usage error", "[measure][options]") {
     const std::string line = usage_line(run(measuring("9", false, {"-c", "3", "-s", "0"})));
     CHECK(line.rfind("echo-client: -s", 0) == 0);
     CHECK(line.find("at least 1") != std::string::npos);
 }
 
-TEST_CASE("-s over UDP is the datagram's size, round number included", "[measure][udp]") {
+TEST_CASE("Over UDP -s is the datagram's size with the round number in it", "[measure][udp]") {
     Server server({"-u", "-v"});
     const auto reply = run(measuring(server.port_text(), true, {"-c", "3", "-s", "32"}));
     CHECK(reply.exit_code == 0);
@@ -318,7 +319,7 @@ TEST_CASE("-s over UDP is the datagram's size, round number included", "[measure
     CHECK(line.find("at least 8") != std::string::npos);
 }
 
-TEST_CASE("--help says how many bytes of -s carry the round number over UDP", "[measure]") {
+TEST_CASE("The help says how many bytes of -s carry the round number over UDP", "[measure]") {
     const auto help = run({client_path(), "--help"});
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("8 of them carry the round number") != std::string::npos);
@@ -368,7 +369,7 @@ TEST_CASE("UDP summaries have the new figures but no connect time", "[measure][u
     CHECK(reply.out.find("\nconnect ") == std::string::npos); // a UDP connect sends nothing
 }
 
-TEST_CASE("--json has every new figure, consistent", "[measure][udp]") {
+TEST_CASE("The JSON output has every new figure and they agree", "[measure][udp]") {
     Server tcp_server({"-k"});
     const auto tcp = run(measuring(tcp_server.port_text(), false, {"-c", "100", "--json"}));
     CHECK(tcp.exit_code == 0);
@@ -428,7 +429,7 @@ TEST_CASE("UDP: an echo of a round older than the window is counted as too old",
                          "to check, ") != std::string::npos);
 }
 
-TEST_CASE("A measured TCP round without its echo gives up after -t, with the rounds so far",
+TEST_CASE("A measured TCP round without its echo gives up after -t with the rounds so far",
           "[measure]") {
     const SilentListener silent;
     const auto reply = run(measuring(silent.port, false, {"-c", "3", "-t", "0.3"}));
