@@ -9,6 +9,7 @@
 #include "echo/standard_descriptors.hpp"
 #include "echo/status.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <exception>
 
@@ -39,7 +40,9 @@ int main(int argc, char* argv[]) {
         const auto addresses = resolve(options.host, options.port, options.family, socktype, false);
         // For UDP, connecting only fixes the peer: no packet is sent, and then only datagrams
         // from the server reach us, and an ICMP "port unreachable" reads as Connection refused.
+        const auto connect_start = std::chrono::steady_clock::now();
         Socket socket = connect_any(addresses, socktype, options.timeout);
+        const auto connect_time = std::chrono::steady_clock::now() - connect_start;
         const Address server = peer_address(socket.fd());
         if (options.udp) {
             status.line("Sending to " + server.to_string() + " (UDP)");
@@ -59,7 +62,7 @@ int main(int argc, char* argv[]) {
             return stream_stdio(options, std::move(socket), server, status);
         }
         if (options.measuring()) {
-            return measure_rounds(options, std::move(socket), server, status);
+            return measure_rounds(options, std::move(socket), server, status, connect_time);
         }
         if (options.interactive) {
             return run_interactive(options, std::move(socket), server, status);

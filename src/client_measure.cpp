@@ -5,12 +5,15 @@
 #include "echo/exchange.hpp"
 #include "echo/io.hpp"
 #include "echo/round_report.hpp"
+#include "echo/stop.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 #include <system_error>
-#include <thread>
 
 #include <poll.h>
 
@@ -40,10 +43,95 @@ std::string round_line(std::size_t bytes, const std::string& server, std::uint64
     return text;
 }
 
-void pause_between(const ClientOptions& options, std::uint64_t round) {
-    if (round > 1 && options.interval.count() > 0) {
-        std::this_thread::sleep_for(options.interval);
+using Clock = std::chrono::steady_clock;
+
+enum class Woke { ready, timed_out, stopped };
+
+// Waits for `events` on `fd` (none when fd is -1) until `deadline`; a stop request (SIGINT,
+// SIGTERM: see install_stop_handlers) ends every wait of a measuring run at once.
+Woke wait_until(int fd, short events, Clock::time_point deadline) {
+    for (;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        std::array<pollfd, 2> fds{{{fd, events, 0}, {stop_fd(), POLLIN, 0}}};
+        const int ready =
+            ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(left.count(), 0)));
+        if (ready < 0 && errno != EINTR) {
+            throw std::system_error(errno, std::generic_category(), "poll");
+        }
+        if (stop_requested()) {
+            return Woke::stopped;
+        }
+        if (ready > 0 && fds[0].revents != 0) {
+            return Woke::ready;
+        }
+        if (ready == 0 && left.count() <= 0) {
+            return Woke::timed_out;
+        }
     }
+}
+
+// The pause of --interval before every round but the first; false when a stop cut it short.
+bool pause_between(const ClientOptions& options, std::uint64_t round) {
+    if (round > 1 && options.interval.count() > 0) {
+        return wait_until(-1, 0, Clock::now() + options.interval) != Woke::stopped;
+    }
+    return !stop_requested();
+}
+
+// One round over the connection, like exchange() (the message sent while its echo is read, for
+// a large one would fill both socket buffers), but a stop request ends the wait: false then.
+bool tcp_round(int sock, std::span<const std::byte> payload, std::span<std::byte> echo,
+               std::chrono::milliseconds timeout, ConnectionTrace& trace) {
+    const std::string& server = trace.peer();
+    std::size_t sent = 0;
+    std::size_t received = 0;
+    while (received < payload.size()) {
+        const short events = POLLIN | (sent < payload.size() ? POLLOUT : 0);
+        const Woke woke = wait_until(sock, events, Clock::now() + timeout);
+        if (woke == Woke::stopped) {
+            return false;
+        }
+        if (woke == Woke::timed_out) {
+            throw std::runtime_error("no echo from " + server + " within the timeout (" +
+                                     std::to_string(received) + " of " +
+                                     std::to_string(payload.size()) + " bytes back)");
+        }
+        if (sent < payload.size()) {
+            const IoResult r = write_some(sock, payload.subspan(sent));
+            if (r.status == IoStatus::error) {
+                throw std::system_error(r.error, std::generic_category(), "send to " + server);
+            }
+            if (r.bytes > 0) {
+                trace.sent(payload.subspan(sent, r.bytes));
+                sent += r.bytes;
+            }
+        }
+        const IoResult r = read_some(sock, echo.subspan(received));
+        if (r.status == IoStatus::eof) {
+            trace.peer_closed_write();
+            throw std::runtime_error("server " + server + " closed the connection after " +
+                                     std::to_string(received) + " of " +
+                                     std::to_string(payload.size()) + " bytes of echo");
+        }
+        if (r.status == IoStatus::error) {
+            throw std::system_error(r.error, std::generic_category(), "recv from " + server);
+        }
+        if (r.bytes > 0) {
+            trace.received(echo.subspan(received, r.bytes));
+        }
+        received += r.bytes;
+    }
+    return true;
+}
+
+// The end of a run cut short by a stop (ping's convention): the figures of the rounds done so
+// far are out; the run ends as a finished one would, but without a single echo it failed.
+bool stopped_empty(const RoundReport& report, const Status& status) {
+    if (report.echoed == 0) {
+        status.error("stopped before any echo came back");
+        return true;
+    }
+    return false;
 }
 
 // UDP rounds carry their number in the first 8 bytes (big-endian), ahead of the payload, so that
@@ -69,6 +157,66 @@ class MismatchError final : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Matches the echoes of a UDP measuring run to their rounds, and counts them in the report.
+// Which of the last udp_round_window rounds were echoed is kept, one bit each: enough to tell a
+// duplicate from the late first echo of a round, in the same memory whatever -c.
+class EchoMatcher final {
+  public:
+    // `datagram`: what each round sends, its round number aside.
+    EchoMatcher(std::span<const std::byte> datagram, RoundReport& report)
+        : datagram_(datagram), report_(report), echoed_(udp_round_window, false) {}
+
+    // `round` is sent (for the first time): its bit is that of round - udp_round_window.
+    void sending(std::uint64_t round) { echoed_[slot(round)] = false; }
+
+    // Checks one echo of `size` bytes from the server while `round` is awaited; true when it is
+    // the first echo of `round`. Throws MismatchError when it is not an echo of what was sent.
+    bool accept(std::span<const std::byte> got, std::size_t size, std::uint64_t round) {
+        if (size != datagram_.size()) {
+            throw MismatchError("echo mismatch: sent " + std::to_string(datagram_.size()) +
+                                " bytes, got " + std::to_string(size) + " back in round " +
+                                std::to_string(round));
+        }
+        const std::uint64_t number = round_number(got);
+        if (number == 0 || number > round) {
+            throw MismatchError("echo mismatch: an echo of round " + std::to_string(number) +
+                                ", which was never sent");
+        }
+        const auto body = got.subspan(round_number_size);
+        const auto sent = datagram_.subspan(round_number_size);
+        const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), body.begin());
+        if (differs != sent.end()) {
+            throw MismatchError("echo mismatch at byte " +
+                                std::to_string(differs - sent.begin() + 1) + " of round " +
+                                std::to_string(number));
+        }
+        if (number + udp_round_window <= round) {
+            ++report_.too_old; // its bit went to a later round: echoed before or not, unknown
+            return false;
+        }
+        if (echoed_[slot(number)]) {
+            ++report_.duplicates;
+            return false;
+        }
+        echoed_[slot(number)] = true;
+        ++report_.echoed;
+        if (number < round) {
+            ++report_.reordered; // the echo of an earlier round, after we moved on
+            return false;
+        }
+        return true;
+    }
+
+  private:
+    static std::size_t slot(std::uint64_t round) noexcept {
+        return static_cast<std::size_t>(round % udp_round_window);
+    }
+
+    std::span<const std::byte> datagram_;
+    RoundReport& report_;
+    std::vector<bool> echoed_;
+};
+
 } // namespace
 
 std::string pattern_payload(std::size_t size) {
@@ -80,7 +228,7 @@ std::string pattern_payload(std::size_t size) {
 }
 
 int measure_rounds(const ClientOptions& options, Socket socket, const Address& server,
-                   const Status& status) {
+                   const Status& status, std::chrono::steady_clock::duration connect_time) {
     const std::string payload = options.size ? pattern_payload(*options.size) : options.message;
     std::string echo(payload.size(), '\0');
     ConnectionTrace trace(status, server.to_string());
@@ -88,21 +236,30 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
     report.server = server.to_string();
     report.protocol = "tcp";
     report.payload_bytes = payload.size();
+    report.connect_us = std::chrono::duration<double, std::micro>(connect_time).count();
 
     // All rounds over this one connection: what is measured is the echo, not the handshake.
+    install_stop_handlers();
+    bool stopped = false;
     for (std::uint64_t round = 1; round <= options.count; ++round) {
-        pause_between(options, round);
+        if (!pause_between(options, round)) {
+            stopped = true;
+            break;
+        }
         ++report.sent;
-        const auto start = std::chrono::steady_clock::now();
+        const auto start = Clock::now();
         try {
-            exchange(socket.fd(), std::as_bytes(std::span(payload)),
-                     std::as_writable_bytes(std::span(echo)), options.timeout, trace, false);
+            if (!tcp_round(socket.fd(), std::as_bytes(std::span(payload)),
+                           std::as_writable_bytes(std::span(echo)), options.timeout, trace)) {
+                --report.sent; // the round the stop cut short is not counted
+                stopped = true;
+                break;
+            }
         } catch (const std::exception&) {
             print_report(options, report); // the rounds so far, then main prints the cause
             throw;
         }
-        const std::chrono::duration<double, std::micro> rtt =
-            std::chrono::steady_clock::now() - start;
+        const std::chrono::duration<double, std::micro> rtt = Clock::now() - start;
 
         const auto [differs, unused] = std::mismatch(payload.begin(), payload.end(), echo.begin());
         if (differs != payload.end()) {
@@ -112,110 +269,96 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
             return exit_failure;
         }
         ++report.echoed;
-        report.rtt_us.push_back(rtt.count());
+        report.rtt.record(rtt.count());
         if (options.verbose && !options.json) {
             print(round_line(payload.size(), report.server, round, rtt.count()));
         }
     }
     ::shutdown(socket.fd(), SHUT_WR);
     trace.closed_write();
-    trace.ended("all rounds echoed");
+    trace.ended(stopped ? "stopped" : "all rounds echoed");
     print_report(options, report);
-    return exit_ok;
+    return stopped && stopped_empty(report, status) ? exit_failure : exit_ok;
 }
 
 int measure_udp_rounds(const ClientOptions& options, Socket socket, const Address& server,
                        const Status& status) {
-    const std::string payload = options.size ? pattern_payload(*options.size) : options.message;
+    // -s is the datagram's size, round number included (the options checked it holds it).
+    const std::string payload =
+        options.size ? pattern_payload(*options.size - round_number_size) : options.message;
     std::vector<std::byte> datagram(round_number_size + payload.size());
     std::copy_n(std::as_bytes(std::span(payload)).begin(), payload.size(),
                 datagram.begin() + round_number_size);
     std::vector<std::byte> reply(datagram_buffer_size);
-    std::vector<bool> echoed(options.count + 1, false);
     const std::string name = server.to_string();
     RoundReport report;
     report.server = name;
     report.protocol = "udp";
     report.payload_bytes = datagram.size();
+    EchoMatcher matcher(datagram, report);
 
-    // Checks one echo from the server; true when it is the echo of `round` (first time).
-    const auto accept = [&](std::span<const std::byte> got, std::size_t size, std::uint64_t round) {
-        if (size != datagram.size()) {
-            throw MismatchError("echo mismatch: sent " + std::to_string(datagram.size()) +
-                                " bytes, got " + std::to_string(size) + " back in round " +
-                                std::to_string(round));
+    // One round: the datagram sent (again after each timeout, up to options.retries times)
+    // until its echo comes back.
+    enum class RoundEnd { answered, lost, stopped };
+    const auto one_round = [&](std::uint64_t round) {
+        for (unsigned attempt = 0; attempt <= options.retries; ++attempt) {
+            report.retries += attempt > 0 ? 1 : 0;
+            const auto start = Clock::now();
+            const IoResult sent = send_datagram(socket.fd(), datagram);
+            if (sent.status == IoStatus::error) {
+                throw std::system_error(sent.error, std::generic_category(), "send to " + name);
+            }
+            status.sent(name, datagram);
+            for (;;) {
+                const Woke woke = wait_until(socket.fd(), POLLIN, start + options.timeout);
+                if (woke == Woke::stopped) {
+                    return RoundEnd::stopped;
+                }
+                if (woke == Woke::timed_out) {
+                    break; // this try is lost; send again, or give the round up
+                }
+                const Received got = receive_datagram(socket.fd(), reply, 0);
+                if (got.io.status == IoStatus::would_block) {
+                    continue;
+                }
+                if (got.io.status == IoStatus::error) {
+                    // An ICMP error (nobody listens there) surfaces here; it is about the send.
+                    throw std::system_error(got.io.error, std::generic_category(),
+                                            "send to " + name);
+                }
+                const auto echo = std::span<const std::byte>(reply).first(got.io.bytes);
+                status.received(got.source.to_string(), echo);
+                if (!(got.source == server)) {
+                    continue; // a stray datagram from someone else
+                }
+                if (matcher.accept(echo, got.size, round)) {
+                    const std::chrono::duration<double, std::micro> rtt = Clock::now() - start;
+                    report.rtt.record(rtt.count());
+                    if (options.verbose && !options.json) {
+                        print(round_line(datagram.size(), name, round, rtt.count()));
+                    }
+                    return RoundEnd::answered;
+                }
+            }
         }
-        const std::uint64_t number = round_number(got);
-        if (number == 0 || number > round) {
-            throw MismatchError("echo mismatch: an echo of round " + std::to_string(number) +
-                                ", which was never sent");
-        }
-        const auto body = got.subspan(round_number_size);
-        const auto sent = std::span<const std::byte>(datagram).subspan(round_number_size);
-        const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), body.begin());
-        if (differs != sent.end()) {
-            throw MismatchError("echo mismatch at byte " +
-                                std::to_string(differs - sent.begin() + 1) + " of round " +
-                                std::to_string(number));
-        }
-        if (echoed[number]) {
-            ++report.duplicates;
-            return false;
-        }
-        echoed[number] = true;
-        ++report.echoed;
-        if (number < round) {
-            ++report.reordered; // the echo of an earlier round, after we moved on
-            return false;
-        }
-        return true;
+        return RoundEnd::lost;
     };
 
+    install_stop_handlers();
+    bool stopped = false;
     try {
         for (std::uint64_t round = 1; round <= options.count; ++round) {
-            pause_between(options, round);
+            if (!pause_between(options, round)) {
+                stopped = true;
+                break;
+            }
             put_round_number(datagram, round);
+            matcher.sending(round);
             ++report.sent;
-            bool answered = false;
-            for (unsigned attempt = 0; attempt <= options.retries && !answered; ++attempt) {
-                report.retries += attempt > 0 ? 1 : 0;
-                const auto start = std::chrono::steady_clock::now();
-                const IoResult sent = send_datagram(socket.fd(), datagram);
-                if (sent.status == IoStatus::error) {
-                    throw std::system_error(sent.error, std::generic_category(), "send to " + name);
-                }
-                status.sent(name, datagram);
-                const auto deadline = start + options.timeout;
-                while (!answered) {
-                    const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-                        deadline - std::chrono::steady_clock::now());
-                    if (left.count() <= 0 || !wait_for(socket.fd(), POLLIN, left)) {
-                        break; // this try is lost; send again, or give the round up
-                    }
-                    const Received got = receive_datagram(socket.fd(), reply, 0);
-                    if (got.io.status == IoStatus::would_block) {
-                        continue;
-                    }
-                    if (got.io.status == IoStatus::error) {
-                        // An ICMP error (nobody listens there) surfaces here; it is about the send.
-                        throw std::system_error(got.io.error, std::generic_category(),
-                                                "send to " + name);
-                    }
-                    const auto echo = std::span<const std::byte>(reply).first(got.io.bytes);
-                    status.received(got.source.to_string(), echo);
-                    if (!(got.source == server)) {
-                        continue; // a stray datagram from someone else
-                    }
-                    if (accept(echo, got.size, round)) {
-                        answered = true;
-                        const std::chrono::duration<double, std::micro> rtt =
-                            std::chrono::steady_clock::now() - start;
-                        report.rtt_us.push_back(rtt.count());
-                        if (options.verbose && !options.json) {
-                            print(round_line(datagram.size(), name, round, rtt.count()));
-                        }
-                    }
-                }
+            if (one_round(round) == RoundEnd::stopped) {
+                --report.sent; // the round the stop cut short is not counted
+                stopped = true;
+                break;
             }
         }
     } catch (const MismatchError& error) {
@@ -227,6 +370,9 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
         throw;
     }
     print_report(options, report);
+    if (stopped && stopped_empty(report, status)) {
+        return exit_failure;
+    }
     if (report.echoed < report.sent) {
         status.error(std::to_string(report.sent - report.echoed) + " of " +
                      plural(report.sent, "round") + " got no echo");

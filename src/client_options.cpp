@@ -53,9 +53,11 @@ std::string client_usage() {
            "      --retries N     UDP: send an unanswered datagram again up to N times\n"
            "                      (default 2, at most 100)\n"
            "  -c, --count N       measure: send the payload N times, each after the echo of\n"
-           "                      the one before, and print round-trip statistics (TCP)\n"
+           "                      the one before, and print round-trip statistics\n"
            "  -s, --size BYTES    measure with a payload of BYTES pattern bytes instead of\n"
-           "                      the message (implies -c 1 unless -c is given)\n"
+           "                      the message (implies -c 1 unless -c is given); at least\n"
+           "                      1. Over UDP, BYTES is the size of each datagram sent:\n"
+           "                      8 of them carry the round number, so at least 8\n"
            "      --interval SEC  pause between measured rounds (default 0)\n"
            "      --json          print the statistics as one JSON object\n"
            "  -i, --interactive   send each line typed, show its echo and round-trip time\n"
@@ -181,12 +183,28 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
     if (retries_given && !options.udp) {
         throw UsageError("--retries applies to UDP only (add --udp); TCP retransmits by itself");
     }
-    if (options.udp && options.measuring()) {
-        // Each measured datagram carries its 8-byte round number ahead of the payload.
-        const std::size_t payload = options.size ? *options.size : options.message.size();
+    if (options.size && !options.udp && *options.size == 0) {
+        throw UsageError("-s (the payload's size) is at least 1 byte over TCP: with 0 nothing "
+                         "would be echoed");
+    }
+    if (options.size && options.udp && *options.size < udp_round_number_size) {
+        throw UsageError("-s over UDP is the size of each datagram, at least 8 (the bytes of the "
+                         "round number), not " +
+                         std::to_string(*options.size));
+    }
+    if (options.udp && options.size && *options.size > udp_payload_limit(options)) {
+        throw UsageError(
+            "-s " + std::to_string(*options.size) + ": a UDP datagram carries at most " +
+            std::to_string(udp_payload_limit(options)) + " bytes" +
+            (udp_payload_limit(options) == max_udp_payload_ipv4 ? " (65527 over IPv6, with -6)"
+                                                                : ""));
+    }
+    if (options.udp && options.measuring() && !options.size) {
+        // Each measured datagram carries its 8-byte round number ahead of the message.
+        const std::size_t payload = options.message.size();
         const std::size_t room = udp_payload_limit(options) - udp_round_number_size;
         if (payload > room) {
-            throw UsageError("a payload of " + std::to_string(payload) +
+            throw UsageError("a message of " + std::to_string(payload) +
                              " bytes does not fit in one measured UDP datagram (at most " +
                              std::to_string(room) + " bytes: 8 of " +
                              std::to_string(udp_payload_limit(options)) +

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/round_report.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <numeric>
 
 namespace echo {
 
@@ -26,7 +23,7 @@ double loss_percent(const RoundReport& report) {
 
 // Payload bytes echoed per second of round-trip time: what one-in-flight ping-pong moves.
 double throughput(const RoundReport& report) {
-    const double busy_us = std::accumulate(report.rtt_us.begin(), report.rtt_us.end(), 0.0);
+    const double busy_us = report.rtt.sum();
     if (busy_us <= 0) {
         return 0;
     }
@@ -34,31 +31,28 @@ double throughput(const RoundReport& report) {
            busy_us;
 }
 
+double megabits(double bytes_per_second) {
+    return bytes_per_second * 8 / 1e6;
+}
+
 } // namespace
 
-RttSummary summarize(std::vector<double> rtt_us) {
+RttSummary summarize(const RttHistogram& rtt) {
     RttSummary summary;
-    if (rtt_us.empty()) {
-        return summary;
-    }
-    std::sort(rtt_us.begin(), rtt_us.end());
-    const std::size_t n = rtt_us.size();
-    summary.min = rtt_us.front();
-    summary.max = rtt_us.back();
-    summary.avg = std::accumulate(rtt_us.begin(), rtt_us.end(), 0.0) / static_cast<double>(n);
-    summary.median = n % 2 == 1 ? rtt_us[n / 2] : (rtt_us[n / 2 - 1] + rtt_us[n / 2]) / 2;
-    const auto rank = static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(n)));
-    summary.p99 = rtt_us[std::max<std::size_t>(rank, 1) - 1];
-    double squares = 0;
-    for (const double rtt : rtt_us) {
-        squares += (rtt - summary.avg) * (rtt - summary.avg);
-    }
-    summary.stddev = std::sqrt(squares / static_cast<double>(n));
+    summary.min = rtt.min();
+    summary.avg = rtt.mean();
+    summary.median = rtt.percentile(50);
+    summary.p90 = rtt.percentile(90);
+    summary.p95 = rtt.percentile(95);
+    summary.p99 = rtt.percentile(99);
+    summary.p99_9 = rtt.percentile(99.9);
+    summary.max = rtt.max();
+    summary.stddev = rtt.stddev();
     return summary;
 }
 
 std::string format_summary(const RoundReport& report) {
-    const RttSummary rtt = summarize(report.rtt_us);
+    const RttSummary rtt = summarize(report.rtt);
     std::string out = "--- " + report.server + " " + report.protocol + " echo statistics ---\n";
     out +=
         std::to_string(report.sent) + " rounds sent, " + std::to_string(report.echoed) + " echoed";
@@ -66,17 +60,26 @@ std::string format_summary(const RoundReport& report) {
         out += ", " + fixed(loss_percent(report)) + "% loss, " + std::to_string(report.duplicates) +
                " duplicates, " + std::to_string(report.reordered) + " reordered, " +
                std::to_string(report.retries) + " retries";
+        if (report.too_old > 0) {
+            out += ", " + std::to_string(report.too_old) + " too old to check";
+        }
     }
     out += ", " + std::to_string(report.payload_bytes) + " bytes each\n";
-    out += "rtt min/avg/median/p99/max/stddev = " + fixed(rtt.min) + "/" + fixed(rtt.avg) + "/" +
-           fixed(rtt.median) + "/" + fixed(rtt.p99) + "/" + fixed(rtt.max) + "/" +
+    if (report.connect_us) {
+        out += "connect " + fixed(*report.connect_us) + " us\n";
+    }
+    out += "rtt min/avg/median/p90/p95/p99/p99.9/max/stddev = " + fixed(rtt.min) + "/" +
+           fixed(rtt.avg) + "/" + fixed(rtt.median) + "/" + fixed(rtt.p90) + "/" + fixed(rtt.p95) +
+           "/" + fixed(rtt.p99) + "/" + fixed(rtt.p99_9) + "/" + fixed(rtt.max) + "/" +
            fixed(rtt.stddev) + " us\n";
-    out += "throughput " + fixed(throughput(report), 0) + " bytes/s each way\n";
+    const double bytes_per_second = throughput(report);
+    out += "throughput " + fixed(bytes_per_second, 0) + " bytes/s (" +
+           fixed(megabits(bytes_per_second), 2) + " Mbit/s) each way\n";
     return out;
 }
 
 std::string format_json(const RoundReport& report) {
-    const RttSummary rtt = summarize(report.rtt_us);
+    const RttSummary rtt = summarize(report.rtt);
     std::string out = "{";
     out += R"("server":")" + report.server + R"(",)";
     out += R"("protocol":")" + report.protocol + R"(",)";
@@ -86,11 +89,19 @@ std::string format_json(const RoundReport& report) {
     out += "\"duplicates\":" + std::to_string(report.duplicates) + ",";
     out += "\"reordered\":" + std::to_string(report.reordered) + ",";
     out += "\"retries\":" + std::to_string(report.retries) + ",";
+    out += "\"too_old\":" + std::to_string(report.too_old) + ",";
     out += "\"payload_bytes\":" + std::to_string(report.payload_bytes) + ",";
+    if (report.connect_us) {
+        out += "\"connect_us\":" + fixed(*report.connect_us, 3) + ",";
+    }
     out += R"("rtt_us":{"min":)" + fixed(rtt.min, 3) + ",\"avg\":" + fixed(rtt.avg, 3) +
-           ",\"median\":" + fixed(rtt.median, 3) + ",\"p99\":" + fixed(rtt.p99, 3) +
-           ",\"max\":" + fixed(rtt.max, 3) + ",\"stddev\":" + fixed(rtt.stddev, 3) + "},";
-    out += "\"throughput_bytes_per_second\":" + fixed(throughput(report), 0);
+           ",\"median\":" + fixed(rtt.median, 3) + ",\"p90\":" + fixed(rtt.p90, 3) +
+           ",\"p95\":" + fixed(rtt.p95, 3) + ",\"p99\":" + fixed(rtt.p99, 3) +
+           ",\"p99_9\":" + fixed(rtt.p99_9, 3) + ",\"max\":" + fixed(rtt.max, 3) +
+           ",\"stddev\":" + fixed(rtt.stddev, 3) + "},";
+    const double bytes_per_second = throughput(report);
+    out += "\"throughput_bytes_per_second\":" + fixed(bytes_per_second, 0) + ",";
+    out += "\"throughput_mbit_per_second\":" + fixed(megabits(bytes_per_second), 6);
     out += "}\n";
     return out;
 }

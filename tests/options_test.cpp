@@ -234,7 +234,7 @@ TEST_CASE("Measuring options", "[options]") {
     CHECK(counted.size == std::size_t{1000});
     CHECK(counted.interval == 500ms);
     CHECK_FALSE(client({}).measuring());
-    CHECK(client({"-s", "0"}).count == 1); // -s alone measures one round
+    CHECK(client({"-s", "1"}).count == 1); // -s alone measures one round
     CHECK(client({"--json"}).count == 1);
     CHECK(client({"--json"}).json);
     CHECK(client({"--interval", "0"}).interval == 0ms);
@@ -250,6 +250,9 @@ TEST_CASE("Measuring usage errors", "[options]") {
               client({"-s", "-1"});
           }).find("--size takes a whole number in 0..") == 0);
     CHECK(usage_error([] { client({"-s", "67108865"}); }).find("--size takes") == 0);
+    CHECK(usage_error([] {
+              client({"-s", "0"});
+          }).find("-s (the payload's size) is at least 1") == 0);
     CHECK(usage_error([] {
               client({"--interval", "-1"});
           }).find("--interval takes seconds from 0") == 0);
@@ -315,15 +318,23 @@ TEST_CASE("Client --udp usage errors", "[options][udp]") {
     CHECK(usage_error([] { client({"--udp=1"}); }) == "option --udp takes no value");
     CHECK(client({"-u", "-c", "3"}).measuring());
     CHECK(client({"-u", "-i"}).interactive);
-    CHECK(client({"-u", "-s", "65499"}).size == std::size_t{65499});
+    // -s over UDP is the datagram's size, its round number included.
+    CHECK(client({"-u", "-s", "65507"}).size == std::size_t{65507});
     CHECK(usage_error([] {
-              client({"-u", "-s", "65500"});
-          }) == "a payload of 65500 bytes does not fit in one measured UDP datagram (at most 65499 "
-                "bytes: 8 of 65507 carry the round number)");
-    CHECK(client({"-u", "-6", "-s", "65519"}).size == std::size_t{65519});
+              client({"-u", "-s", "65508"});
+          }) == "-s 65508: a UDP datagram carries at most 65507 bytes (65527 over IPv6, with -6)");
+    CHECK(client({"-u", "-6", "-s", "65527"}).size == std::size_t{65527});
+    CHECK(usage_error([] {
+              client({"-u", "-6", "-s", "65528"});
+          }) == "-s 65528: a UDP datagram carries at most 65527 bytes");
+    CHECK(client({"-u", "-s", "8"}).size == std::size_t{8});
+    CHECK(usage_error([] {
+              client({"-u", "-s", "7"});
+          }) == "-s over UDP is the size of each datagram, at least 8 (the bytes of the round "
+                "number), not 7");
     CHECK(usage_error([] {
               client({"-u", "-c", "2", std::string(65500, 'x')});
-          }).find("a payload of 65500 bytes") == 0);
+          }).find("a message of 65500 bytes") == 0);
     CHECK(usage_error([] {
               client({"-u", "-q", "-v"});
           }).find("exclude each other") != std::string::npos);

@@ -6,6 +6,8 @@
 #include "echo/socket.hpp"
 #include "echo/status.hpp"
 
+#include <chrono>
+
 namespace echo {
 
 // Each client mode takes the options and its connected socket and returns the exit code.
@@ -30,9 +32,10 @@ int send_udp_message(const ClientOptions& options, Socket socket, const Address&
 int stream_udp_lines(const ClientOptions& options, Socket socket, const Address& server,
                      const Status& status);
 
-// Measures round trips (-c, -s): `count` rounds over this one connection, then statistics.
+// Measures round trips (-c, -s): `count` rounds over this one connection, then statistics, with
+// `connect_time`, what connecting took.
 int measure_rounds(const ClientOptions& options, Socket socket, const Address& server,
-                   const Status& status);
+                   const Status& status, std::chrono::steady_clock::duration connect_time);
 
 // --udp -c: `count` datagrams, each numbered, each awaited (and sent again after a timeout, up to
 // options.retries times); loss, duplicates and reordering counted; then statistics.

@@ -19,8 +19,13 @@ inline constexpr std::chrono::milliseconds udp_default_timeout{1000};
 inline constexpr unsigned udp_default_retries = 2;
 inline constexpr unsigned max_retries = 100;
 
-// Measuring over UDP, each datagram starts with its round number in this many bytes.
+// Measuring over UDP, each datagram starts with its round number in this many bytes (counted in
+// -s, the datagram's size).
 inline constexpr std::size_t udp_round_number_size = 8;
+
+// Measuring over UDP, the client remembers which of the last this many rounds were echoed (a bit
+// each), to count duplicates and late echoes; an echo of an older round counts as "too old".
+inline constexpr std::uint64_t udp_round_window = 65536;
 
 // The largest payload -s accepts: the client holds it and its echo in memory.
 inline constexpr std::size_t max_payload_size = 64 * 1024 * 1024;
