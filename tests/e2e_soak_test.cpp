@@ -81,9 +81,8 @@ struct Tally {
 // thread only), failures go to the tally.
 class SoakPeer {
   public:
-    SoakPeer(std::uint16_t port, std::uint32_t seed, Clock::time_point until)
-        : addresses_(echo::resolve("127.0.0.1", port, echo::Family::ipv4, SOCK_STREAM, false)),
-          random_(seed), until_(until) {}
+    SoakPeer(const std::vector<echo::Address>& server, std::uint32_t seed, Clock::time_point until)
+        : server_(server), random_(seed), until_(until) {}
 
     Tally run() {
         try {
@@ -136,7 +135,7 @@ class SoakPeer {
         const bool slow = uniform(0, 3) == 0;
         tally_.slow += slow ? 1 : 0;
 
-        echo::Socket socket = echo::connect_any(addresses_, SOCK_STREAM, 10s);
+        echo::Socket socket = echo::connect_any(server_, SOCK_STREAM, 10s);
         ++tally_.connections;
         const int fd = socket.fd();
         std::size_t sent = 0;
@@ -199,7 +198,7 @@ class SoakPeer {
         }
     }
 
-    std::vector<echo::Address> addresses_;
+    const std::vector<echo::Address>& server_;
     std::mt19937 random_;
     Clock::time_point until_;
     Tally tally_;
@@ -207,9 +206,10 @@ class SoakPeer {
 
 // Reads the server's status lines while the soak runs (or its stderr pipe would fill and stall
 // it), counting " disconnected (" lines until there are as many as `expected`.
+// Should the test end early, it stops the server, which ends the wait.
 struct LineCounter {
     explicit LineCounter(Process& server)
-        : thread([this, &server] {
+        : server_(server), thread([this, &server] {
               try {
                   while (seen < expected.load()) {
                       server.wait_for_line(" disconnected (", 120s);
@@ -222,7 +222,17 @@ struct LineCounter {
     std::atomic<std::size_t> expected{std::numeric_limits<std::size_t>::max()};
     std::size_t seen = 0;
     std::string failure;
+    Process& server_;
     std::thread thread;
+
+    LineCounter(const LineCounter&) = delete;
+    LineCounter& operator=(const LineCounter&) = delete;
+    ~LineCounter() {
+        if (thread.joinable()) {
+            server_.signal(SIGKILL);
+            thread.join();
+        }
+    }
 };
 
 void echo_once(std::uint16_t port, const std::string& text) {
@@ -263,13 +273,15 @@ TEST_CASE("Soak: 50 random peers against -k, every byte checked, descriptors and
     const std::size_t fds_before = open_descriptors(pid);
     const long rss_before = memory_kib(pid, "VmRSS");
 
+    const auto addresses =
+        echo::resolve("127.0.0.1", server.port, echo::Family::ipv4, SOCK_STREAM, false);
     LineCounter lines(server.process);
     const auto start = Clock::now();
     std::vector<Tally> tallies(peer_count);
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < peer_count; ++i) {
-        threads.emplace_back([&tallies, i, &server, seed, until = start + seconds] {
-            tallies[i] = SoakPeer(server.port, seed + static_cast<std::uint32_t>(i), until).run();
+        threads.emplace_back([&tallies, i, &addresses, seed, until = start + seconds] {
+            tallies[i] = SoakPeer(addresses, seed + static_cast<std::uint32_t>(i), until).run();
         });
     }
     for (std::thread& thread : threads) {
