@@ -258,8 +258,9 @@ void echo_once(std::uint16_t port, const std::string& text) {
 
 } // namespace
 
-TEST_CASE("Soak: 50 random peers against -k, every byte checked, descriptors and memory back",
-          "[soak]") {
+TEST_CASE(
+    "Soak: 50 random peers against -k with every byte checked and descriptors and memory back",
+    "[soak]") {
     const auto seconds = std::chrono::seconds(from_environment("ECHO_SOAK_SECONDS", 60));
     const auto seed = static_cast<std::uint32_t>(from_environment("ECHO_SOAK_SEED", 1));
     WARN("soak: " << seconds.count() << " s, seed " << seed
