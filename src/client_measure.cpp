@@ -78,52 +78,6 @@ bool pause_between(const ClientOptions& options, std::uint64_t round) {
     return !stop_requested();
 }
 
-// One round over the connection, like exchange() (the message sent while its echo is read, for
-// a large one would fill both socket buffers), but a stop request ends the wait: false then.
-bool tcp_round(int sock, std::span<const std::byte> payload, std::span<std::byte> echo,
-               std::chrono::milliseconds timeout, ConnectionTrace& trace) {
-    const std::string& server = trace.peer();
-    std::size_t sent = 0;
-    std::size_t received = 0;
-    while (received < payload.size()) {
-        const short events = POLLIN | (sent < payload.size() ? POLLOUT : 0);
-        const Woke woke = wait_until(sock, events, Clock::now() + timeout);
-        if (woke == Woke::stopped) {
-            return false;
-        }
-        if (woke == Woke::timed_out) {
-            throw std::runtime_error("no echo from " + server + " within the timeout (" +
-                                     std::to_string(received) + " of " +
-                                     std::to_string(payload.size()) + " bytes back)");
-        }
-        if (sent < payload.size()) {
-            const IoResult r = write_some(sock, payload.subspan(sent));
-            if (r.status == IoStatus::error) {
-                throw std::system_error(r.error, std::generic_category(), "send to " + server);
-            }
-            if (r.bytes > 0) {
-                trace.sent(payload.subspan(sent, r.bytes));
-                sent += r.bytes;
-            }
-        }
-        const IoResult r = read_some(sock, echo.subspan(received));
-        if (r.status == IoStatus::eof) {
-            trace.peer_closed_write();
-            throw std::runtime_error("server " + server + " closed the connection after " +
-                                     std::to_string(received) + " of " +
-                                     std::to_string(payload.size()) + " bytes of echo");
-        }
-        if (r.status == IoStatus::error) {
-            throw std::system_error(r.error, std::generic_category(), "recv from " + server);
-        }
-        if (r.bytes > 0) {
-            trace.received(echo.subspan(received, r.bytes));
-        }
-        received += r.bytes;
-    }
-    return true;
-}
-
 // The end of a run cut short by a stop (ping's convention): the figures of the rounds done so
 // far are out; the run ends as a finished one would, but without a single echo it failed.
 bool stopped_empty(const RoundReport& report, const Status& status) {
@@ -249,8 +203,9 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
         ++report.sent;
         const auto start = Clock::now();
         try {
-            if (!tcp_round(socket.fd(), std::as_bytes(std::span(payload)),
-                           std::as_writable_bytes(std::span(echo)), options.timeout, trace)) {
+            if (!exchange(socket.fd(), std::as_bytes(std::span(payload)),
+                          std::as_writable_bytes(std::span(echo)), options.timeout, trace, false,
+                          stop_fd())) {
                 --report.sent; // the round the stop cut short is not counted
                 stopped = true;
                 break;

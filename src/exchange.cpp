@@ -13,8 +13,8 @@
 
 namespace echo {
 
-void exchange(int sock, std::span<const std::byte> message, std::span<std::byte> echo,
-              std::chrono::milliseconds timeout, ConnectionTrace& trace, bool finish) {
+bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte> echo,
+              std::chrono::milliseconds timeout, ConnectionTrace& trace, bool finish, int stop_fd) {
     std::size_t sent = 0;
     std::size_t received = 0;
     const std::string& server = trace.peer();
@@ -24,10 +24,14 @@ void exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
                 ::shutdown(sock, SHUT_WR); // our FIN, once the echo is safely here
                 trace.closed_write();
             }
-            return;
+            return true;
         }
         const short events = POLLIN | (sent < message.size() ? POLLOUT : 0);
-        if (!wait_for(sock, events, timeout)) {
+        const Wakeup wakeup = wait_for(sock, events, timeout, stop_fd);
+        if (wakeup == Wakeup::stopped) {
+            return false;
+        }
+        if (wakeup == Wakeup::timed_out) {
             throw std::runtime_error("no echo from " + server + " within the timeout (" +
                                      std::to_string(received) + " of " +
                                      std::to_string(message.size()) + " bytes back)");

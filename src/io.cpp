@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/io.hpp"
 
+#include <array>
 #include <cerrno>
 #include <system_error>
 
@@ -61,6 +62,10 @@ IoResult write_all(int fd, std::span<const std::byte> data) {
 }
 
 bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
+    return wait_for(fd, events, timeout, -1) == Wakeup::ready;
+}
+
+Wakeup wait_for(int fd, short events, std::chrono::milliseconds timeout, int stop_fd) {
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + timeout;
     for (;;) {
@@ -69,13 +74,13 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
             wait_ms = left.count() > 0 ? static_cast<int>(left.count()) : 0;
         }
-        pollfd entry{fd, events, 0};
-        const int ready = ::poll(&entry, 1, wait_ms);
+        std::array<pollfd, 2> entries{{{fd, events, 0}, {stop_fd, POLLIN, 0}}}; // -1: ignored
+        const int ready = ::poll(entries.data(), entries.size(), wait_ms);
         if (ready > 0) {
-            return true;
+            return entries[1].revents != 0 ? Wakeup::stopped : Wakeup::ready;
         }
         if (ready == 0) {
-            return false;
+            return Wakeup::timed_out;
         }
         if (errno != EINTR) {
             throw std::system_error(errno, std::generic_category(), "poll");

@@ -17,9 +17,11 @@ namespace echo {
 // recv is never trusted. With `finish`, our FIN follows the whole echo, not the message: a server
 // that ends everything at our FIN (ncat --exec /bin/cat) would otherwise never send the echo.
 // Throws std::system_error when a send or recv fails, std::runtime_error when no progress is made
-// within `timeout` or the server closes before the whole echo is back.
-void exchange(int sock, std::span<const std::byte> message, std::span<std::byte> echo,
-              std::chrono::milliseconds timeout, ConnectionTrace& trace, bool finish);
+// within `timeout` or the server closes before the whole echo is back. Returns true with the
+// whole echo in `echo`, false only when `stop_fd` (the stop pipe; -1 for none) woke a wait.
+bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte> echo,
+              std::chrono::milliseconds timeout, ConnectionTrace& trace, bool finish,
+              int stop_fd = -1);
 
 // What a server sent after the whole echo and our FIN.
 struct AfterEcho {

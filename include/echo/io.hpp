@@ -36,6 +36,11 @@ IoResult write_all(int fd, std::span<const std::byte> data);
 // Waits until `fd` has any of `events`; false on timeout. A negative timeout waits forever.
 bool wait_for(int fd, short events, std::chrono::milliseconds timeout);
 
+enum class Wakeup { ready, timed_out, stopped };
+
+// The same, but also wakes when `stop_fd` becomes readable (the stop pipe); -1 for none.
+Wakeup wait_for(int fd, short events, std::chrono::milliseconds timeout, int stop_fd);
+
 // poll(2) over `fds` without a timeout, EINTR retried; other failures throw std::system_error.
 void poll_all(std::span<pollfd> fds);
 
