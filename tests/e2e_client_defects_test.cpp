@@ -3,6 +3,7 @@
 // and exit 1, never report success it did not check, never wait without a bound once it has
 // nothing more to send, and never hold more than a stated amount of memory.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 
 #include "echo/address.hpp"
@@ -34,66 +35,8 @@ bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
-std::size_t count_of(const std::string& text, const std::string& part) {
-    std::size_t count = 0;
-    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-        ++count;
-    }
-    return count;
-}
-
 std::span<const std::byte> bytes(const std::string& text) {
     return std::as_bytes(std::span(text));
-}
-
-// A misbehaving TCP server played by the test: a listener on 127.0.0.1, port 0, and `behave` run
-// on its own thread with the first connection (blocking) and a future that becomes ready when the
-// test is done with the server. Gives up after 20 s without a client. No Catch2 macros in
-// `behave`: it runs on another thread.
-class FakeTcpServer {
-  public:
-    using Behaviour = std::function<void(int fd, const std::shared_future<void>& released)>;
-
-    explicit FakeTcpServer(Behaviour behave)
-        : listener_(echo::bind_to(
-              echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(),
-              SOCK_STREAM)),
-          port_(std::to_string(echo::local_address(listener_.fd()).port())) {
-        std::shared_future<void> released = released_.get_future().share();
-        task_ = std::async(std::launch::async, [this, behave = std::move(behave), released] {
-            if (!echo::wait_for(listener_.fd(), POLLIN, 20s)) {
-                return;
-            }
-            if (auto accepted = echo::accept_peer(listener_.fd())) {
-                echo::set_nonblocking(accepted->socket.fd(), false);
-                behave(accepted->socket.fd(), released);
-            }
-        });
-    }
-    FakeTcpServer(const FakeTcpServer&) = delete;
-    FakeTcpServer& operator=(const FakeTcpServer&) = delete;
-    ~FakeTcpServer() {
-        released_.set_value();
-        task_.wait();
-    }
-
-    [[nodiscard]] const std::string& port() const { return port_; }
-
-  private:
-    echo::Socket listener_;
-    std::string port_;
-    std::promise<void> released_;
-    std::future<void> task_;
-};
-
-// Everything the peer sends until its FIN (or a failure).
-std::string drain(int fd) {
-    std::string all;
-    std::array<char, 65536> chunk{};
-    for (ssize_t n = 0; (n = ::recv(fd, chunk.data(), chunk.size(), 0)) > 0;) {
-        all.append(chunk.data(), static_cast<std::size_t>(n));
-    }
-    return all;
 }
 
 // Echoes every chunk at once, as a real echo server does; at the peer's FIN, `tail`, then closes.

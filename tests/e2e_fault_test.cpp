@@ -2,6 +2,7 @@
 // Misbehaving peers and hostile conditions against the real binaries: none may crash the
 // programs, hang them, make them spin or end them by a signal.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 
 #include "echo/address.hpp"
@@ -60,14 +61,6 @@ void reset_on_close(int fd) {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-std::size_t count_of(const std::string& text, const std::string& part) {
-    std::size_t count = 0;
-    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-        ++count;
-    }
-    return count;
 }
 
 // User plus system CPU time of a process so far, in clock ticks (/proc/PID/stat fields 14, 15).
@@ -445,56 +438,8 @@ TEST_CASE("A storm of 100000 UDP datagrams leaves the server's memory as it was"
 
 namespace {
 
-// A misbehaving TCP server played by the test: a listener on 127.0.0.1 and `behave`, run on its
-// own thread with the first connection (blocking) and a future that becomes ready when the test
-// is done with the server. Gives up after 20 s without a client.
-class FakeServer {
-  public:
-    template <typename Behave>
-    explicit FakeServer(Behave behave)
-        : listener_(echo::bind_to(
-              echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(),
-              SOCK_STREAM)),
-          port_(std::to_string(echo::local_address(listener_.fd()).port())) {
-        task_ = std::async(std::launch::async, [this, behave, released = released_.get_future()] {
-            if (!echo::wait_for(listener_.fd(), POLLIN, 20s)) {
-                return;
-            }
-            if (auto accepted = echo::accept_peer(listener_.fd())) {
-                echo::set_nonblocking(accepted->socket.fd(), false);
-                behave(accepted->socket.fd(), released);
-            }
-        });
-    }
-    FakeServer(const FakeServer&) = delete;
-    FakeServer& operator=(const FakeServer&) = delete;
-    ~FakeServer() {
-        released_.set_value();
-        task_.wait();
-    }
-
-    [[nodiscard]] const std::string& port() const { return port_; }
-
-  private:
-    echo::Socket listener_;
-    std::string port_;
-    std::promise<void> released_;
-    std::future<void> task_;
-};
-
-// Everything the peer sends until it shuts down its side or goes away (no Catch2 macros: this
-// runs on a FakeServer's thread).
-std::string drain(int fd) {
-    std::string all;
-    std::array<char, 65536> chunk{};
-    for (ssize_t n = 0; (n = ::recv(fd, chunk.data(), chunk.size(), 0)) > 0;) {
-        all.append(chunk.data(), static_cast<std::size_t>(n));
-    }
-    return all;
-}
-
 // Echoes the first half of what the peer sent, after its end of stream, then closes.
-void echo_half(int fd, const std::future<void>& /*released*/) {
+void echo_half(int fd, const std::shared_future<void>& /*released*/) {
     const std::string got = drain(fd);
     const std::string half = got.substr(0, got.size() / 2);
     (void)echo::write_all(fd, std::as_bytes(std::span(half)));
@@ -505,7 +450,7 @@ void echo_half(int fd, const std::future<void>& /*released*/) {
 TEST_CASE("echo-client against a server that never answers gives up after -t with one line",
           "[fault]") {
     // Reads the message, then holds the connection without a word until the test is over.
-    const FakeServer silent([](int fd, const std::future<void>& released) {
+    const FakeTcpServer silent([](int fd, const std::shared_future<void>& released) {
         (void)drain(fd);
         released.wait_for(60s);
     });
@@ -523,7 +468,7 @@ TEST_CASE("A server that closes after half the echo: the client says how much ca
     SECTION("a message") {
         // The client sends its FIN only after the whole echo: this server reads the 6 bytes of
         // the message, not to its end.
-        const FakeServer half([](int fd, const std::future<void>& /*released*/) {
+        const FakeTcpServer half([](int fd, const std::shared_future<void>& /*released*/) {
             std::array<char, 6> got{};
             if (::recv(fd, got.data(), got.size(), MSG_WAITALL) == 6) {
                 (void)::send(fd, got.data(), 3, MSG_NOSIGNAL);
@@ -536,7 +481,7 @@ TEST_CASE("A server that closes after half the echo: the client says how much ca
                                       " closed the connection after 3 of 6 bytes of echo\n"));
     }
     SECTION("a stream") {
-        const FakeServer half(echo_half);
+        const FakeTcpServer half(echo_half);
         const auto reply =
             run({client_path(), "-H", "127.0.0.1", "-p", half.port(), "-"}, "abcdef");
         CHECK(reply.exit_code == 1);
@@ -560,14 +505,14 @@ TEST_CASE("echo-client with its standard output closed: one error line and exit 
     SECTION("a message") {
         // The echo comes only once the test has closed the client's standard output.
         std::promise<void> closed;
-        const FakeServer late(
-            [go = closed.get_future().share()](int fd, const std::future<void>& /*released*/) {
-                // The message, not to its end: the client's FIN comes after the echo.
-                std::string got(5, '\0');
-                (void)::recv(fd, got.data(), got.size(), MSG_WAITALL);
-                go.wait_for(60s);
-                (void)echo::write_all(fd, std::as_bytes(std::span(got)));
-            });
+        const FakeTcpServer late([go = closed.get_future().share()](
+                                     int fd, const std::shared_future<void>& /*released*/) {
+            // The message, not to its end: the client's FIN comes after the echo.
+            std::string got(5, '\0');
+            (void)::recv(fd, got.data(), got.size(), MSG_WAITALL);
+            go.wait_for(60s);
+            (void)echo::write_all(fd, std::as_bytes(std::span(got)));
+        });
         Process client({client_path(), "-H", "127.0.0.1", "-p", late.port(), "hello"});
         client.close_stdout();
         closed.set_value();

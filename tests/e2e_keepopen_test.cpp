@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // echo-server -k end to end: many peers at once, limits, idle timeouts, back-pressure, faults.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 
 #include "echo/address.hpp"
@@ -83,59 +84,6 @@ void round_trip(const Socket& peer, const std::string& text) {
     CHECK(receive(peer, text.size()) == text);
 }
 
-// Each peer sends its data, half-closes, and reads its echo until EOF, all at once in one poll
-// loop, as that many separate clients would. Returns what each got back.
-std::vector<std::string> exchange_all(const std::vector<Socket>& peers,
-                                      const std::vector<std::string>& data) {
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    std::vector<std::size_t> sent(peers.size(), 0);
-    std::vector<bool> done(peers.size(), false);
-    std::vector<std::string> got(peers.size());
-    std::size_t open = peers.size();
-    std::vector<char> chunk(65536);
-    while (open > 0) {
-        std::vector<pollfd> fds;
-        for (std::size_t i = 0; i < peers.size(); ++i) {
-            const short out = sent[i] < data[i].size() ? POLLOUT : 0;
-            fds.push_back({done[i] ? -1 : peers[i].fd(), static_cast<short>(POLLIN | out), 0});
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        REQUIRE(left.count() > 0);
-        REQUIRE(::poll(fds.data(), fds.size(), static_cast<int>(left.count())) > 0);
-        for (std::size_t i = 0; i < peers.size(); ++i) {
-            if ((fds[i].revents & POLLOUT) != 0) {
-                const ssize_t n =
-                    ::write(peers[i].fd(), data[i].data() + sent[i], data[i].size() - sent[i]);
-                REQUIRE((n > 0 || errno == EAGAIN));
-                sent[i] += n > 0 ? static_cast<std::size_t>(n) : 0;
-                if (sent[i] == data[i].size()) {
-                    REQUIRE(::shutdown(peers[i].fd(), SHUT_WR) == 0);
-                }
-            }
-            if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-                const ssize_t n = ::read(peers[i].fd(), chunk.data(), chunk.size());
-                if (n > 0) {
-                    got[i].append(chunk.data(), static_cast<std::size_t>(n));
-                } else if (n == 0 || errno != EAGAIN) {
-                    done[i] = true;
-                    --open;
-                }
-            }
-        }
-    }
-    return got;
-}
-
-std::size_t count(const std::string& text, const std::string& needle) {
-    std::size_t found = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos;
-         at = text.find(needle, at + needle.size())) {
-        ++found;
-    }
-    return found;
-}
-
 // Waits for `n` more status lines containing `needle`, which also keeps the server's stderr pipe
 // from filling up.
 void wait_for_lines(Process& server, const std::string& needle, std::size_t n) {
@@ -201,8 +149,8 @@ TEST_CASE("keep-open serves 200 peers at once each echoing 64 KiB", "[keepopen]"
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 20s);
     CHECK(done.exit_code == 0);
-    CHECK(count(done.err, "[+] Client connected: 127.0.0.1:") == 200);
-    CHECK(count(done.err, " disconnected (65536 bytes echoed)\n") == 200);
+    CHECK(count_of(done.err, "[+] Client connected: 127.0.0.1:") == 200);
+    CHECK(count_of(done.err, " disconnected (65536 bytes echoed)\n") == 200);
     CHECK(done.err.find("[+] Served 200 clients, 13107200 bytes echoed\n") != std::string::npos);
 }
 
@@ -252,7 +200,7 @@ TEST_CASE("max-clients 2 holds a third peer in the backlog until a slot frees", 
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 20s);
     CHECK(done.exit_code == 0);
-    CHECK(count(done.err, "Client connected: ") == 3);
+    CHECK(count_of(done.err, "Client connected: ") == 3);
     // The third was accepted only after the first left.
     const std::size_t first_left = done.err.find("disconnected (5 bytes echoed)");
     const std::size_t third_came = done.err.find("Client connected: " + name_of(third));
@@ -283,7 +231,7 @@ TEST_CASE("idle-timeout 1 closes a silent peer while a busy one stays", "[keepop
     CHECK(done.exit_code == 0);
     CHECK(done.err.find("[+] Client " + silent_name + " idle for 1 s, closing\n[+] Client " +
                         silent_name + " disconnected (0 bytes echoed)\n") != std::string::npos);
-    CHECK(count(done.err, "idle for") == 1);
+    CHECK(count_of(done.err, "idle for") == 1);
     CHECK(done.err.find("Stopped by signal; 1 clients dropped") != std::string::npos);
 }
 
@@ -412,8 +360,8 @@ TEST_CASE("Under RLIMIT_NOFILE 32, 60 peers wait without spinning and are served
     server.signal(SIGTERM);
     const auto done = server.finish("", 20s);
     CHECK(done.exit_code == 0);
-    CHECK(count(done.err, "Too many open files") == 1); // logged once, not once per retry
-    CHECK(count(done.err, "Client connected: ") == 61); // none accepted and dropped
+    CHECK(count_of(done.err, "Too many open files") == 1); // logged once, not once per retry
+    CHECK(count_of(done.err, "Client connected: ") == 61); // none accepted and dropped
     CHECK(done.err.find("[+] Served 61 clients, ") != std::string::npos);
 }
 
@@ -458,12 +406,13 @@ TEST_CASE("Twenty peers resetting mid-stream end only themselves", "[keepopen]")
     CHECK(done.exit_code == 0);
     for (const std::string& name : names) {
         CAPTURE(name);
-        CHECK(count(done.err, "[+] Client " + name + " disconnected (") == 1);
+        CHECK(count_of(done.err, "[+] Client " + name + " disconnected (") == 1);
     }
     // One line each naming the peer and the cause; a peer's fault is not the server's error.
-    CHECK(count(done.err, ": Connection reset by peer\n") + count(done.err, ": Broken pipe\n") ==
+    CHECK(count_of(done.err, ": Connection reset by peer\n") +
+              count_of(done.err, ": Broken pipe\n") ==
           20);
-    CHECK(count(done.err, "echo-server: ") == 0);
+    CHECK(count_of(done.err, "echo-server: ") == 0);
     CHECK(done.err.find("Stopped by signal; 1 clients dropped") != std::string::npos);
 }
 

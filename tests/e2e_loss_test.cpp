@@ -5,6 +5,7 @@
 // `nft` program; without either the test says "SKIPPED: ..." and returns (CTest shows it as
 // skipped). Each run proves its loss was real: nftables' own counter of dropped packets.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 
 #include "echo/io.hpp"
@@ -134,61 +135,6 @@ std::vector<std::string> udp_client(const Server& server, const std::vector<std:
     return argv;
 }
 
-std::size_t count(const std::string& text, const std::string& needle) {
-    std::size_t found = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos;
-         at = text.find(needle, at + needle.size())) {
-        ++found;
-    }
-    return found;
-}
-
-// Each peer sends all its data, half-closes, and reads its echo until the server's FIN, all at
-// once in one poll loop; what each got back. Fails after `limit`.
-std::vector<std::string> exchange_all(const std::vector<echo::Socket>& peers,
-                                      const std::vector<std::string>& data,
-                                      std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    std::vector<std::size_t> sent(peers.size(), 0);
-    std::vector<bool> done(peers.size(), false);
-    std::vector<std::string> got(peers.size());
-    std::size_t open = peers.size();
-    std::vector<char> chunk(65536);
-    while (open > 0) {
-        std::vector<pollfd> fds;
-        for (std::size_t i = 0; i < peers.size(); ++i) {
-            const short out = sent[i] < data[i].size() ? POLLOUT : 0;
-            fds.push_back({done[i] ? -1 : peers[i].fd(), static_cast<short>(POLLIN | out), 0});
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        INFO(open << " peers still busy when time ran out");
-        REQUIRE(left.count() > 0);
-        REQUIRE(::poll(fds.data(), fds.size(), static_cast<int>(left.count())) >= 0);
-        for (std::size_t i = 0; i < peers.size(); ++i) {
-            if ((fds[i].revents & POLLOUT) != 0) {
-                const ssize_t n =
-                    ::write(peers[i].fd(), data[i].data() + sent[i], data[i].size() - sent[i]);
-                REQUIRE((n > 0 || errno == EAGAIN));
-                sent[i] += n > 0 ? static_cast<std::size_t>(n) : 0;
-                if (sent[i] == data[i].size()) {
-                    REQUIRE(::shutdown(peers[i].fd(), SHUT_WR) == 0);
-                }
-            }
-            if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-                const ssize_t n = ::read(peers[i].fd(), chunk.data(), chunk.size());
-                if (n > 0) {
-                    got[i].append(chunk.data(), static_cast<std::size_t>(n));
-                } else if (n == 0 || errno != EAGAIN) {
-                    done[i] = true;
-                    --open;
-                }
-            }
-        }
-    }
-    return got;
-}
-
 } // namespace
 
 TEST_CASE("Under 20% UDP loss each way the client's retries bring every message and line back",
@@ -230,7 +176,7 @@ TEST_CASE("Under 20% UDP loss each way the client's retries bring every message 
     resends += stream.err;
 
     const long dropped = counted("dropped");
-    const std::size_t tries = count(resends, "; sending again (try ");
+    const std::size_t tries = count_of(resends, "; sending again (try ");
     WARN("UDP, 20% dropped each way: " << counted("seen") << " packets seen, " << dropped
                                        << " dropped, " << tries << " datagrams sent again");
     CHECK(dropped > 0);
@@ -275,9 +221,9 @@ TEST_CASE("Measuring over UDP with 20% of the requests dropped reports about 20%
     CHECK(sent - echoed >= dropped);
     // Rounds without an echo are a failure of the run, said once.
     CHECK(measured.exit_code == 1);
-    CHECK(count(measured.err, "echo-client: " + std::to_string(sent - echoed) +
-                                  " of 2000 rounds "
-                                  "got no echo") == 1);
+    CHECK(count_of(measured.err, "echo-client: " + std::to_string(sent - echoed) +
+                                     " of 2000 rounds "
+                                     "got no echo") == 1);
 }
 
 TEST_CASE("Under 5% TCP loss 50 peers each get 1 MiB back byte for byte from -k", "[netns]") {
@@ -321,5 +267,5 @@ TEST_CASE("Under 5% TCP loss 50 peers each get 1 MiB back byte for byte from -k"
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 20s);
     CHECK(done.exit_code == 0);
-    CHECK(count(done.err, " disconnected (1048576 bytes echoed)\n") == 50);
+    CHECK(count_of(done.err, " disconnected (1048576 bytes echoed)\n") == 50);
 }

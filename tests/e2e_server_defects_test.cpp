@@ -3,6 +3,7 @@
 // UDP loop guard on a wildcard address, and the status lines of a flood of UDP
 // senders.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 
 #include "echo/address.hpp"
@@ -276,15 +277,6 @@ std::pair<std::size_t, std::uint64_t> omitted_lines(const std::string& err,
     return found;
 }
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-    std::size_t found = 0;
-    for (std::size_t at = haystack.find(needle); at != std::string::npos;
-         at = haystack.find(needle, at + 1)) {
-        ++found;
-    }
-    return found;
-}
-
 } // namespace
 
 TEST_CASE("1100 UDP senders in turn make a bounded number of status lines", "[udp][flood]") {
@@ -341,8 +333,8 @@ TEST_CASE("1100 UDP senders in turn make a bounded number of status lines", "[ud
     const auto done = server.process.finish("", 30s);
     CHECK(done.exit_code == 0);
 
-    const std::size_t lines = count(done.err, "\n");
-    const std::size_t named = count(done.err, "[+] First datagram from ");
+    const std::size_t lines = count_of(done.err, "\n");
+    const std::size_t named = count_of(done.err, "[+] First datagram from ");
     const auto [summaries, omitted] = omitted_lines(done.err, "more new senders");
     INFO(lines << " lines (" << done.err.size() << " bytes) in " << seconds << " s, " << named
                << " senders named, " << omitted << " omitted in " << summaries << " summaries, "
@@ -427,7 +419,7 @@ TEST_CASE("Forged datagrams from 12 refused senders make at most 10 lines and a 
     const auto done = server.process.finish("", 10s);
     INFO("server said: " << done.err);
     CHECK(done.exit_code == 0);
-    const std::size_t named = count(done.err, "[+] Ignoring datagrams from 127.0.0.");
+    const std::size_t named = count_of(done.err, "[+] Ignoring datagrams from 127.0.0.");
     const auto [summaries, omitted] =
         omitted_lines(done.err, "more senders ignored by the loop guard");
     CHECK(named + omitted == senders); // each said or counted, once

@@ -2,6 +2,7 @@
 // UDP mode end to end: the real binaries on loopback and port 0, with sockets of the test itself
 // as senders and as fake servers.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 
 #include "echo/datagram.hpp"
@@ -90,15 +91,6 @@ std::string printable(std::size_t size, std::uint32_t seed) {
     return text;
 }
 
-std::size_t count(const std::string& haystack, const std::string& needle) {
-    std::size_t found = 0;
-    for (std::size_t at = haystack.find(needle); at != std::string::npos;
-         at = haystack.find(needle, at + 1)) {
-        ++found;
-    }
-    return found;
-}
-
 // A fake server on its own thread that drops the first `drop` datagrams and echoes the rest,
 // until destroyed.
 class LossyEchoPeer {
@@ -155,7 +147,7 @@ TEST_CASE("A UDP server says so, serves sender after sender, and stops on SIGTER
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 10s);
     CHECK(done.exit_code == 0);
-    CHECK(count(done.err, "[+] First datagram from 127.0.0.1:") == 2);
+    CHECK(count_of(done.err, "[+] First datagram from 127.0.0.1:") == 2);
     CHECK(done.err.find("[+] Stopped by signal; 2 datagrams (24 bytes) echoed\n") !=
           std::string::npos);
 }
@@ -286,7 +278,7 @@ TEST_CASE("The UDP client gives up after its tries when nothing answers, exit 1"
     const auto reply = run(udp_client(silent.own.port(), {"-t", "0.2"}));
     CHECK(reply.exit_code == 1);
     CHECK(reply.out.empty());
-    CHECK(count(reply.err, "sending again") == 2);
+    CHECK(count_of(reply.err, "sending again") == 2);
     CHECK(reply.err.find("echo-client: no reply from 127.0.0.1:" + silent.port_text() +
                          " after 3 tries\n") != std::string::npos);
     for (int i = 0; i < 3; ++i) { // the greeting, sent three times
@@ -401,10 +393,10 @@ TEST_CASE("The loop guard ignores small-service ports, once logged, and serves o
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 10s);
     CHECK(done.exit_code == 0);
-    CHECK(count(done.err, "[+] Ignoring datagrams from 127.0.0.1:7: source port 7 (echo) could "
-                          "start an endless echo loop\n") == 1);
-    CHECK(count(done.err, "[+] Ignoring datagrams from 127.0.0.1:19: source port 19 (chargen)") ==
-          1);
+    CHECK(count_of(done.err, "[+] Ignoring datagrams from 127.0.0.1:7: source port 7 (echo) could "
+                             "start an endless echo loop\n") == 1);
+    CHECK(count_of(done.err,
+                   "[+] Ignoring datagrams from 127.0.0.1:19: source port 19 (chargen)") == 1);
     CHECK(done.err.find("1 datagram (6 bytes) echoed, 3 refused by the loop guard\n") !=
           std::string::npos);
 }
@@ -477,5 +469,5 @@ TEST_CASE("Verbose mode shows every UDP datagram with a hexdump, in both program
     CHECK(done.exit_code == 0);
     CHECK(done.err.find("[<] 4 bytes from 127.0.0.1:") != std::string::npos);
     CHECK(done.err.find("[>] 4 bytes to 127.0.0.1:") != std::string::npos);
-    CHECK(count(done.err, "48 6f 6c 61") == 2);
+    CHECK(count_of(done.err, "48 6f 6c 61") == 2);
 }
