@@ -10,7 +10,8 @@ set(CPACK_PACKAGE_DESCRIPTION "\
 echo-server listens on a TCP port and sends back every byte its peer sends
 until the peer closes. echo-client sends a message, or streams standard
 input, and checks the echo byte for byte. Small C++ programs that need only
-the C and C++ runtime: for two terminals in a classroom, for pointing nc or
+the C library (the C++ runtime is linked in): for two terminals in a
+classroom, for pointing nc or
 socat at, and as an echo peer a test rig can trust. Man pages and bash
 completion included.")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)

@@ -64,7 +64,12 @@ std::string Address::host() const {
 
 std::string Address::to_string() const {
     if (family() == AF_INET6) {
-        return "[" + host() + "]:" + std::to_string(port());
+        // Appended piece by piece: g++ 12 -O3 warns falsely (-Wrestrict) about "[" + string.
+        std::string text = "[";
+        text += host();
+        text += "]:";
+        text += std::to_string(port());
+        return text;
     }
     return host() + ":" + std::to_string(port());
 }

@@ -61,7 +61,7 @@ std::string client_usage() {
            "      --interval SEC  pause between measured rounds (default 0)\n"
            "      --json          print the statistics as one JSON object\n"
            "  -i, --interactive   send each line typed, show its echo and round-trip time\n"
-           "                      (TCP)\n"
+           "                      (over UDP, each line is one datagram)\n"
            "  -v, --verbose       show every chunk or datagram sent and received, with a\n"
            "                      hexdump, and the connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
