@@ -52,7 +52,11 @@ int stream_stdio(const ClientOptions& options, Socket socket, const Address& ser
         return exit_failure;
     case PumpResult::Step::timeout:
         trace.ended("timeout");
-        status.error("no echo from " + name + " within the timeout after the end of input (" +
+        status.error("no echo from " + name + " within the timeout " +
+                     (result.window_full
+                          ? "with the window of " + std::to_string(pump_window / (1024 * 1024)) +
+                                " MiB full and input still open ("
+                          : "after the end of input (") +
                      counts + ")");
         return exit_failure;
     default:

@@ -7,9 +7,21 @@
 #include <cerrno>
 #include <system_error>
 
+#include <sys/socket.h>
+
 namespace echo {
 
 namespace {
+
+// Urgent data (MSG_OOB) is echoed in its place in the stream. Set on the listener, so that the
+// connections inherit it from their first byte: urgent data that arrives while a connection
+// waits in the backlog, before accept, is then inline too, not skipped.
+void receive_urgent_inline(int listener) {
+    const int on = 1;
+    if (::setsockopt(listener, SOL_SOCKET, SO_OOBINLINE, &on, sizeof(on)) != 0) {
+        throw std::system_error(errno, std::generic_category(), "setsockopt SO_OOBINLINE");
+    }
+}
 
 bool family_unavailable(const std::system_error& error) {
     const int code = error.code().value();
@@ -25,6 +37,9 @@ std::vector<Listener> bind_all_once(std::vector<Address> addresses, int socktype
         address.set_port(port);
         try {
             Socket socket = bind_to(address, socktype);
+            if (socktype == SOCK_STREAM) {
+                receive_urgent_inline(socket.fd());
+            }
             Address bound = local_address(socket.fd());
             port = bound.port();
             listeners.push_back({std::move(socket), bound});

@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <cerrno>
 
+#include <climits>
+
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,15 +22,20 @@ LogWriter::LogWriter(int fd) : fd_(fd) {
     }
     if (S_ISSOCK(about.st_mode)) {
         kind_ = Kind::socket;
-    } else if ((S_ISFIFO(about.st_mode) || S_ISCHR(about.st_mode)) &&
-               (::fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY) {
+    } else if (S_ISFIFO(about.st_mode) || S_ISCHR(about.st_mode)) {
+        kind_ = Kind::polled;
         // A new open file description of the same pipe or terminal, ours alone to make
-        // non-blocking. Where that fails (no /proc, a FIFO without reader), plain writes.
-        const std::string path = "/proc/self/fd/" + std::to_string(fd);
-        opened_ = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (opened_ >= 0) {
-            fd_ = opened_;
-            kind_ = Kind::nonblocking;
+        // non-blocking. Not for a pseudo-terminal's master side: opening it again makes a new
+        // terminal. Where it cannot be done (no /proc, no permission), `polled` writes.
+        unsigned int pty = 0;
+        const bool pty_master = S_ISCHR(about.st_mode) && ::ioctl(fd, TIOCGPTN, &pty) == 0;
+        if (!pty_master && (::fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY) {
+            const std::string path = "/proc/self/fd/" + std::to_string(fd);
+            opened_ = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+            if (opened_ >= 0) {
+                fd_ = opened_;
+                kind_ = Kind::nonblocking;
+            }
         }
     }
 }
@@ -77,13 +85,26 @@ std::uint64_t LogWriter::dropped() const {
     return dropped_;
 }
 
+// A blocking pipe or terminal we could not reopen: write only when poll(2) says there is room,
+// and no more than a pipe takes whole when it has any (PIPE_BUF), less for a terminal.
+ssize_t LogWriter::write_polled(std::string_view text) const {
+    pollfd entry{fd_, POLLOUT, 0};
+    if (::poll(&entry, 1, 0) == 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    const std::size_t most = ::isatty(fd_) == 1 ? 256 : PIPE_BUF;
+    return ::write(fd_, text.data(), std::min(text.size(), most));
+}
+
 std::size_t LogWriter::write_now(std::string_view text) {
     std::size_t done = 0;
     while (done < text.size()) {
-        const ssize_t n =
-            kind_ == Kind::socket
-                ? ::send(fd_, text.data() + done, text.size() - done, MSG_DONTWAIT | MSG_NOSIGNAL)
-                : ::write(fd_, text.data() + done, text.size() - done);
+        const std::string_view rest = text.substr(done);
+        const ssize_t n = kind_ == Kind::socket
+                              ? ::send(fd_, rest.data(), rest.size(), MSG_DONTWAIT | MSG_NOSIGNAL)
+                          : kind_ == Kind::polled ? write_polled(rest)
+                                                  : ::write(fd_, rest.data(), rest.size());
         if (n > 0) {
             done += static_cast<std::size_t>(n);
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {

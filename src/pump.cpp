@@ -187,8 +187,10 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
         if (!to_output.empty()) {
             fds[out] = {output, POLLOUT, 0};
         }
-        // No limit while input is open or our output is slow; after the input, the server has
-        // `timeout` to move something; an overrun is counted for at most `timeout` in all.
+        // No limit while we wait for input (a person may be typing) or for our slow output. After
+        // the input, or while the full window holds input back, the server has `timeout` to move
+        // something: a server that echoes only after the end of input cannot stall us for ever.
+        // An overrun is counted for at most `timeout` in all.
         std::chrono::milliseconds wait{-1};
         if (overrun) {
             wait = options.timeout.count() < 0
@@ -196,7 +198,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
                        : std::max(std::chrono::milliseconds(0),
                                   std::chrono::ceil<std::chrono::milliseconds>(overrun_deadline -
                                                                                Clock::now()));
-        } else if (!input_open && to_output.empty()) {
+        } else if ((!input_open || !window.has_room()) && to_output.empty()) {
             wait = options.timeout;
         }
         const int ready = ::poll(fds.data(), fds.size(), poll_timeout(wait));
@@ -207,6 +209,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
             throw std::system_error(errno, std::generic_category(), "poll");
         }
         if (ready == 0) {
+            result.window_full = input_open && !overrun;
             return fail(overrun ? PumpResult::Step::surplus : PumpResult::Step::timeout, 0);
         }
 

@@ -41,9 +41,10 @@ int main(int argc, char* argv[]) {
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
         std::vector<Address> addresses;
         for (const std::string& host : options.hosts) {
-            for (Address& address : resolve(host, options.port, options.family, socktype, true)) {
+            for (const Address& address :
+                 resolve(host, options.port, options.family, socktype, true)) {
                 if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
-                    addresses.push_back(std::move(address)); // -H localhost -H ::1: once
+                    addresses.push_back(address); // -H localhost -H ::1: once
                 }
             }
         }

@@ -34,6 +34,13 @@ void install_stop_handlers() {
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
     for (const int signal : {SIGINT, SIGTERM}) {
+        // A program started in the background by a script has SIGINT ignored, so that Ctrl-C
+        // at the terminal stops the script, not it: leave it so, as shells and ping do.
+        struct sigaction inherited {};
+        if (signal == SIGINT && ::sigaction(signal, nullptr, &inherited) == 0 &&
+            inherited.sa_handler == SIG_IGN) {
+            continue;
+        }
         if (::sigaction(signal, &action, nullptr) != 0) {
             throw std::system_error(errno, std::generic_category(), "sigaction");
         }

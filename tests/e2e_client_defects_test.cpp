@@ -312,6 +312,27 @@ TEST_CASE("A stream whose echo stops after the end of input ends after -t with t
     CHECK(took < patience(5s));
 }
 
+TEST_CASE("A stream to a server that echoes only after the end of input ends after -t once the "
+          "window is full",
+          "[e2e][stream]") {
+    // The server waits for a FIN that never comes: past 4 MiB the client stops reading its input
+    // (the window is full), so it would wait for ever without a bound.
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& /*released*/) {
+        const std::string got = drain(fd);
+        (void)echo::write_all(fd, bytes(got));
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto reply =
+        run(tcp_client(server.port(), {"-t", "0.5", "-"}), random_bytes(5 * 1024 * 1024, 3), 30s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(reply.exit_code == 1);
+    CHECK(reply.out.empty());
+    CHECK(contains(reply.err, "echo-client: no echo from 127.0.0.1:" + server.port() +
+                                  " within the timeout with the window of 4 MiB full and input "
+                                  "still open (0 of 4194304 bytes back)\n"));
+    CHECK(took < patience(10s));
+}
+
 TEST_CASE("A stream waits for its input without a timeout while the input is open",
           "[e2e][stream]") {
     Server server;

@@ -90,6 +90,7 @@ struct SilentListener {
 // /proc/PID/status shows as VmHWM, from wait4's rusage), REQUIREing that it succeeded.
 long peak_rss_kib(const std::vector<std::string>& argv) {
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& arg : argv) {
         args.push_back(const_cast<char*>(arg.c_str()));
     }
@@ -398,11 +399,11 @@ TEST_CASE("UDP: an echo of a round older than the window is counted as too old",
           "[measure][udp][memory]") {
     // A UDP echo peer that also sends round 1's datagram again just before the echo of round
     // `window` (still in the window: a duplicate) and of round `window` + 1 (out of it).
-    const std::uint64_t window = echo::udp_round_window;
+    constexpr std::uint64_t window = echo::udp_round_window;
     const echo::Socket peer = echo::bind_to(
         echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true)[0], SOCK_DGRAM);
     const std::string port = std::to_string(echo::local_address(peer.fd()).port());
-    std::thread echoing([&peer, window] {
+    std::thread echoing([&peer] {
         std::vector<std::byte> buffer(echo::datagram_buffer_size);
         std::vector<std::byte> first;
         for (std::uint64_t n = 0; n < window + 1 && echo::wait_for(peer.fd(), POLLIN, 10s);) {

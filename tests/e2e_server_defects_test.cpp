@@ -467,3 +467,29 @@ TEST_CASE("Urgent data whose FIN came before the server reached it is echoed in 
                             " bytes echoed)") != std::string::npos);
     }
 }
+
+TEST_CASE("Urgent data sent while the connection waits in the backlog is echoed inline",
+          "[e2e][oob][keepopen]") {
+    // -k with one slot: `waiting` queues in the backlog until `holder` leaves, and sends its
+    // urgent bytes before the server accepts it. Two urgent bytes in a row: with urgent data out
+    // of band, the second one hides the first, which is then lost.
+    Server server({"-k", "--max-clients", "1"});
+    const auto connect = [&server] {
+        echo::Socket peer =
+            echo::connect_any({address("127.0.0.1", server.port, SOCK_STREAM)}, SOCK_STREAM, 10s);
+        echo::set_nonblocking(peer.fd(), false);
+        return peer;
+    };
+    echo::Socket holder = connect();
+    server.process.wait_for_line("Client connected");
+    echo::Socket waiting = connect();
+    send_text(waiting.fd(), "A", MSG_OOB);
+    send_text(waiting.fd(), "B", MSG_OOB);
+    send_text(waiting.fd(), "C");
+    REQUIRE(::shutdown(waiting.fd(), SHUT_WR) == 0);
+    holder.reset(); // the slot frees: now the server accepts `waiting`
+    CHECK(receive_up_to(waiting.fd(), 1000, patience(10s)) == "ABC");
+    server.process.signal(SIGTERM);
+    const auto done = server.process.finish("", patience(10s));
+    CHECK(done.err.find("disconnected (3 bytes echoed)") != std::string::npos);
+}

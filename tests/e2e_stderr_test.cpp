@@ -170,6 +170,26 @@ TEST_CASE("echo-server -k -v serves 500 connections with standard error unread a
     stop_within_a_second(server.process);
 }
 
+TEST_CASE("Without /proc echo-server -k -v serves 500 connections with standard error unread and "
+          "stops on SIGTERM at once",
+          "[fault][stderr][keepopen]") {
+    // No /proc: stderr cannot be reopened non-blocking, so it is written only when poll(2) says
+    // the pipe has room. A private mount namespace hides /proc from this server alone.
+    if (run({"unshare", "-m", "--propagation", "private", "true"}).exit_code != 0) {
+        WARN("SKIPPED: no private mount namespace here (unshare -m needs CAP_SYS_ADMIN)");
+        return;
+    }
+    Process server({"unshare", "-m", "--propagation", "private", "sh", "-c",
+                    R"(umount -l /proc && exec "$0" -k -v -H 127.0.0.1 -p 0)", server_path()});
+    const std::uint16_t port = server.wait_listening();
+    int served = 0;
+    while (served < 500 && tcp_visit(port)) {
+        ++served;
+    }
+    CHECK(served == 500);
+    stop_within_a_second(server);
+}
+
 TEST_CASE("echo-server -u answers 2000 new senders with standard error unread and stops on SIGTERM "
           "at once",
           "[fault][stderr][udp]") {

@@ -204,6 +204,20 @@ TEST_CASE("SIGTERM and SIGINT stop a waiting server with exit 0", "[e2e]") {
     }
 }
 
+TEST_CASE("A server started with SIGINT ignored keeps ignoring it and SIGTERM still stops it",
+          "[e2e]") {
+    // As a script's background job: Ctrl-C at the terminal is for the script, not for us.
+    Process server({"sh", "-c", R"(trap "" INT; exec "$0" -k -H 127.0.0.1 -p 0)", server_path()});
+    const std::string port = std::to_string(server.wait_listening());
+    server.signal(SIGINT);
+    const auto reply = run({client_path(), "-H", "127.0.0.1", "-p", port, "still", "here"});
+    CHECK(reply.out == "still here\n");
+    server.signal(SIGTERM);
+    const auto done = server.finish("", 10s);
+    CHECK(done.exit_code == 0);
+    CHECK(done.err.find("Stopped by signal") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM stops a server in the middle of a peer, exit 0", "[e2e]") {
     Server server;
     echo::Socket socket = connect_raw(server.port);

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <sys/types.h>
+
 namespace echo {
 
 // Writes whole lines to a descriptor (standard error) without ever blocking the caller, so that a
@@ -19,7 +21,9 @@ namespace echo {
 // The shared file description is never made non-blocking (the shell and, under 2>&1, standard
 // output share it): a pipe, FIFO or terminal is reopened through /proc/self/fd as a new,
 // non-blocking description; a socket is written with MSG_DONTWAIT; anything else (a regular
-// file, /dev/null) takes plain writes, which do not wait for a reader.
+// file, /dev/null) takes plain writes, which do not wait for a reader. A pipe or terminal that
+// cannot be reopened (no /proc, no permission, a pseudo-terminal's master) is written only when
+// poll(2) says it has room, a piece at a time.
 class LogWriter final {
   public:
     static constexpr std::size_t capacity = 64 * 1024;
@@ -41,9 +45,10 @@ class LogWriter final {
     [[nodiscard]] std::uint64_t dropped() const;
 
   private:
-    enum class Kind { plain, nonblocking, socket };
+    enum class Kind { plain, nonblocking, polled, socket };
 
     std::size_t write_now(std::string_view text); // what the descriptor took (all on an error)
+    ssize_t write_polled(std::string_view text) const;
     void hold(std::string_view rest, bool cut);
     void send_held();
 

@@ -22,7 +22,8 @@ struct PumpOptions {
 
 struct PumpResult {
     // Where it stopped: an I/O step (with `error`), or the echo itself: a byte that differs
-    // (`mismatch_at`), bytes beyond what was sent (`surplus`), or the timeout after the input.
+    // (`mismatch_at`), bytes beyond what was sent (`surplus`), or the timeout: after the input,
+    // or with the window full (`window_full`: input still open, but the server echoes nothing).
     enum class Step { none, read_input, send, receive, write_output, mismatch, surplus, timeout };
     std::uint64_t sent = 0;        // bytes read from input and sent on the socket
     std::uint64_t received = 0;    // bytes of echo checked and written to output
@@ -30,6 +31,7 @@ struct PumpResult {
     bool surplus_counted = false;  // the server's FIN ended the count, not the timeout
     std::uint64_t mismatch_at = 0; // the first differing byte, counted from 1
     bool input_finished = false;   // input reached its end and all of it was sent
+    bool window_full = false;      // the timeout came while the full window held input back
     Step failed = Step::none;
     int error = 0;
 };
