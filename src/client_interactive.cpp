@@ -90,8 +90,38 @@ class LineEcho final {
     std::vector<std::byte> echo_;
 };
 
+// Sends one line and prints its echo, without the newline, and its round-trip time.
+void echo_line(LineEcho& round, std::span<const std::byte> line) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::span<const std::byte> echo = round.echo(line);
+    const std::chrono::duration<double, std::micro> rtt = std::chrono::steady_clock::now() - start;
+    std::string shown(reinterpret_cast<const char*>(echo.data()),
+                      echo.size() - (ends_line(echo) ? 1 : 0));
+    char timing[64];
+    std::snprintf(timing, sizeof(timing), "  (%.1f us)\n", rtt.count());
+    write_output(shown + timing);
+}
+
+// The end of input over TCP: our FIN, then, as in message mode, nothing more may come before the
+// server's FIN. False (said on stderr) when it sent more than we did.
+bool close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace,
+                      const Status& status) {
+    ::shutdown(sock, SHUT_WR);
+    trace.closed_write();
+    const AfterEcho after = await_close(sock, timeout, trace);
+    if (after.surplus > 0) {
+        trace.ended("echo longer than sent");
+        status.error(surplus_text(after.surplus, after.closed, trace.peer()));
+        return false;
+    }
+    trace.ended("end of input");
+    return true;
+}
+
 } // namespace
 
+// A little over 60 lines, kept whole on purpose: the read-a-line, echo-it loop with the state of
+// a line too long to send (over UDP it is read past and skipped, never held).
 // NOLINTNEXTLINE(readability-function-cognitive-complexity)
 int run_interactive(const ClientOptions& options, Socket socket, const Address& server,
                     const Status& status) {
@@ -134,15 +164,7 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
                 }
                 continue;
             }
-            const auto start = std::chrono::steady_clock::now();
-            const std::span<const std::byte> echo = round.echo(*piece);
-            const std::chrono::duration<double, std::micro> rtt =
-                std::chrono::steady_clock::now() - start;
-            std::string shown(reinterpret_cast<const char*>(echo.data()),
-                              echo.size() - (ends_line(echo) ? 1 : 0));
-            char timing[64];
-            std::snprintf(timing, sizeof(timing), "  (%.1f us)\n", rtt.count());
-            write_output(shown + timing);
+            echo_line(round, *piece);
         }
         if (at_end) {
             break;
@@ -158,16 +180,8 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
     if (terminal) {
         standard_error().write("\n");
     }
-    if (!options.udp) {
-        ::shutdown(socket.fd(), SHUT_WR);
-        trace.closed_write();
-        const AfterEcho after = await_close(socket.fd(), options.timeout, trace);
-        if (after.surplus > 0) {
-            trace.ended("echo longer than sent");
-            status.error(surplus_text(after.surplus, after.closed, trace.peer()));
-            return exit_failure;
-        }
-        trace.ended("end of input");
+    if (!options.udp && !close_after_echo(socket.fd(), options.timeout, trace, status)) {
+        return exit_failure;
     }
     return skipped > 0 ? exit_failure : exit_ok; // not every line was echoed
 }

@@ -171,6 +171,66 @@ class EchoMatcher final {
     std::vector<bool> echoed_;
 };
 
+// One measured UDP round: the datagram sent (again after each timeout, up to options.retries
+// times) until its echo comes back.
+enum class RoundEnd { answered, lost, stopped };
+
+struct UdpRound {
+    const ClientOptions& options;
+    int sock;
+    const Address& server;
+    const std::string& name;
+    const Status& status;
+    std::span<const std::byte> datagram;
+    std::span<std::byte> reply;
+    RoundReport& report;
+    EchoMatcher& matcher;
+
+    RoundEnd run(std::uint64_t round) const {
+        for (unsigned attempt = 0; attempt <= options.retries; ++attempt) {
+            report.retries += attempt > 0 ? 1 : 0;
+            const auto start = Clock::now();
+            const IoResult sent = send_datagram(sock, datagram);
+            if (sent.status == IoStatus::error) {
+                throw std::system_error(sent.error, std::generic_category(), "send to " + name);
+            }
+            status.sent(name, datagram);
+            for (;;) {
+                const Woke woke = wait_until(sock, POLLIN, start + options.timeout);
+                if (woke == Woke::stopped) {
+                    return RoundEnd::stopped;
+                }
+                if (woke == Woke::timed_out) {
+                    break; // this try is lost; send again, or give the round up
+                }
+                const Received got = receive_datagram(sock, reply, 0);
+                if (got.io.status == IoStatus::would_block) {
+                    continue;
+                }
+                if (got.io.status == IoStatus::error) {
+                    // An ICMP error (nobody listens there) surfaces here; it is about the send.
+                    throw std::system_error(got.io.error, std::generic_category(),
+                                            "send to " + name);
+                }
+                const auto echo = std::span<const std::byte>(reply).first(got.io.bytes);
+                status.received(got.source.to_string(), echo);
+                if (!(got.source == server)) {
+                    continue; // a stray datagram from someone else
+                }
+                if (matcher.accept(echo, got.size, round)) {
+                    const std::chrono::duration<double, std::micro> rtt = Clock::now() - start;
+                    report.rtt.record(rtt.count());
+                    if (options.verbose && !options.json) {
+                        print(round_line(datagram.size(), name, round, rtt.count()));
+                    }
+                    return RoundEnd::answered;
+                }
+            }
+        }
+        return RoundEnd::lost;
+    }
+};
+
 } // namespace
 
 std::string pattern_payload(std::size_t size) {
@@ -251,53 +311,8 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
     report.protocol = "udp";
     report.payload_bytes = datagram.size();
     EchoMatcher matcher(datagram, report);
-
-    // One round: the datagram sent (again after each timeout, up to options.retries times)
-    // until its echo comes back.
-    enum class RoundEnd { answered, lost, stopped };
-    const auto one_round = [&](std::uint64_t round) {
-        for (unsigned attempt = 0; attempt <= options.retries; ++attempt) {
-            report.retries += attempt > 0 ? 1 : 0;
-            const auto start = Clock::now();
-            const IoResult sent = send_datagram(socket.fd(), datagram);
-            if (sent.status == IoStatus::error) {
-                throw std::system_error(sent.error, std::generic_category(), "send to " + name);
-            }
-            status.sent(name, datagram);
-            for (;;) {
-                const Woke woke = wait_until(socket.fd(), POLLIN, start + options.timeout);
-                if (woke == Woke::stopped) {
-                    return RoundEnd::stopped;
-                }
-                if (woke == Woke::timed_out) {
-                    break; // this try is lost; send again, or give the round up
-                }
-                const Received got = receive_datagram(socket.fd(), reply, 0);
-                if (got.io.status == IoStatus::would_block) {
-                    continue;
-                }
-                if (got.io.status == IoStatus::error) {
-                    // An ICMP error (nobody listens there) surfaces here; it is about the send.
-                    throw std::system_error(got.io.error, std::generic_category(),
-                                            "send to " + name);
-                }
-                const auto echo = std::span<const std::byte>(reply).first(got.io.bytes);
-                status.received(got.source.to_string(), echo);
-                if (!(got.source == server)) {
-                    continue; // a stray datagram from someone else
-                }
-                if (matcher.accept(echo, got.size, round)) {
-                    const std::chrono::duration<double, std::micro> rtt = Clock::now() - start;
-                    report.rtt.record(rtt.count());
-                    if (options.verbose && !options.json) {
-                        print(round_line(datagram.size(), name, round, rtt.count()));
-                    }
-                    return RoundEnd::answered;
-                }
-            }
-        }
-        return RoundEnd::lost;
-    };
+    UdpRound one_round{options,  socket.fd(), server, name,   status,
+                       datagram, reply,       report, matcher};
 
     install_stop_handlers();
     bool stopped = false;
@@ -310,7 +325,7 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
             put_round_number(datagram, round);
             matcher.sending(round);
             ++report.sent;
-            if (one_round(round) == RoundEnd::stopped) {
+            if (one_round.run(round) == RoundEnd::stopped) {
                 --report.sent; // the round the stop cut short is not counted
                 stopped = true;
                 break;

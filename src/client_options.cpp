@@ -71,24 +71,111 @@ std::string client_usage() {
            "Exit status: 0 success, 1 runtime failure or wrong echo, 2 bad usage.\n";
 }
 
+namespace {
+
+// The words after the options: "-" (stream standard input) or the message; their count.
+int take_words(int argc, char* argv[], ClientOptions& options) {
+    const int words = argc - optind;
+    if (words == 1 && std::string_view(argv[optind]) == "-") {
+        options.stream = true;
+    } else if (words > 0) {
+        options.message.clear();
+        for (int i = optind; i < argc; ++i) {
+            if (std::string_view(argv[i]) == "-") {
+                throw UsageError("'-' (stream standard input) cannot be mixed with words");
+            }
+            if (i > optind) {
+                options.message += ' ';
+            }
+            options.message += argv[i];
+        }
+    }
+
+    return words;
+}
+
+// The modes exclude each other: measuring, stream, words, interactive.
+void check_modes(ClientOptions& options, int words, bool interval_given) {
+    if (options.count == 0 && (options.size || options.json || interval_given)) {
+        options.count = 1;
+    }
+    if (options.measuring() && options.stream) {
+        throw UsageError("measuring (-c, -s, --interval, --json) sends its own payload, not '-'");
+    }
+    if (options.measuring() && options.size && words > 0) {
+        throw UsageError("-s (a pattern payload) cannot be mixed with words");
+    }
+    if (options.interactive && (options.stream || words > 0 || options.measuring())) {
+        throw UsageError("-i (interactive) reads its lines from the terminal: no words, '-', "
+                         "-c, -s, --interval or --json with it");
+    }
+}
+
+// What -s and the message may be: at least a byte over TCP, one datagram over UDP.
+void check_sizes(const ClientOptions& options) {
+    if (options.size && !options.udp && *options.size == 0) {
+        throw UsageError("-s (the payload's size) is at least 1 byte over TCP: with 0 nothing "
+                         "would be echoed");
+    }
+    if (options.size && options.udp && *options.size < udp_round_number_size) {
+        throw UsageError("-s over UDP is the size of each datagram, at least 8 (the bytes of the "
+                         "round number), not " +
+                         std::to_string(*options.size));
+    }
+    if (options.udp && options.size && *options.size > udp_payload_limit(options)) {
+        throw UsageError(
+            "-s " + std::to_string(*options.size) + ": a UDP datagram carries at most " +
+            std::to_string(udp_payload_limit(options)) + " bytes" +
+            (udp_payload_limit(options) == max_udp_payload_ipv4 ? " (65527 over IPv6, with -6)"
+                                                                : ""));
+    }
+    if (options.udp && options.measuring() && !options.size) {
+        // Each measured datagram carries its 8-byte round number ahead of the message.
+        const std::size_t payload = options.message.size();
+        const std::size_t room = udp_payload_limit(options) - udp_round_number_size;
+        if (payload > room) {
+            throw UsageError("a message of " + std::to_string(payload) +
+                             " bytes does not fit in one measured UDP datagram (at most " +
+                             std::to_string(room) + " bytes: 8 of " +
+                             std::to_string(udp_payload_limit(options)) +
+                             " carry the round number)");
+        }
+    }
+    if (options.udp && !options.stream && !options.interactive &&
+        options.message.size() > udp_payload_limit(options)) {
+        throw UsageError("a message of " + std::to_string(options.message.size()) +
+                         " bytes does not fit in one UDP datagram (at most " +
+                         std::to_string(udp_payload_limit(options)) + " bytes" +
+                         (udp_payload_limit(options) == max_udp_payload_ipv4
+                              ? "; 65527 over IPv6, with -6)"
+                              : " over IPv6)"));
+    }
+}
+
+} // namespace
+
+// Every option getopt_long(3) knows, by long name.
+const option long_options[] = {
+    {"host", required_argument, nullptr, 'H'},
+    {"port", required_argument, nullptr, 'p'},
+    {"udp", no_argument, nullptr, 'u'},
+    {"timeout", required_argument, nullptr, 't'},
+    {"retries", required_argument, nullptr, opt_retries},
+    {"count", required_argument, nullptr, 'c'},
+    {"size", required_argument, nullptr, 's'},
+    {"interval", required_argument, nullptr, opt_interval},
+    {"json", no_argument, nullptr, opt_json},
+    {"interactive", no_argument, nullptr, 'i'},
+    {"verbose", no_argument, nullptr, 'v'},
+    {"quiet", no_argument, nullptr, 'q'},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {nullptr, 0, nullptr, 0},
+};
+
+// Over 60 lines, kept whole on purpose: one case per option, as getopt_long(3) hands them over;
+// the checks across options are in check_modes() and check_sizes().
 ClientOptions parse_client_options(int argc, char* argv[]) {
-    static const option long_options[] = {
-        {"host", required_argument, nullptr, 'H'},
-        {"port", required_argument, nullptr, 'p'},
-        {"udp", no_argument, nullptr, 'u'},
-        {"timeout", required_argument, nullptr, 't'},
-        {"retries", required_argument, nullptr, opt_retries},
-        {"count", required_argument, nullptr, 'c'},
-        {"size", required_argument, nullptr, 's'},
-        {"interval", required_argument, nullptr, opt_interval},
-        {"json", no_argument, nullptr, opt_json},
-        {"interactive", no_argument, nullptr, 'i'},
-        {"verbose", no_argument, nullptr, 'v'},
-        {"quiet", no_argument, nullptr, 'q'},
-        {"help", no_argument, nullptr, 'h'},
-        {"version", no_argument, nullptr, 'V'},
-        {nullptr, 0, nullptr, 0},
-    };
     ClientOptions options;
     bool timeout_given = false;
     bool retries_given = false;
@@ -146,80 +233,17 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         }
     }
 
-    const int words = argc - optind;
-    if (words == 1 && std::string_view(argv[optind]) == "-") {
-        options.stream = true;
-    } else if (words > 0) {
-        options.message.clear();
-        for (int i = optind; i < argc; ++i) {
-            if (std::string_view(argv[i]) == "-") {
-                throw UsageError("'-' (stream standard input) cannot be mixed with words");
-            }
-            if (i > optind) {
-                options.message += ' ';
-            }
-            options.message += argv[i];
-        }
-    }
+    const int words = take_words(argc, argv, options);
 
     check_common_options(options);
-    if (options.count == 0 && (options.size || options.json || interval_given)) {
-        options.count = 1;
-    }
-    if (options.measuring() && options.stream) {
-        throw UsageError("measuring (-c, -s, --interval, --json) sends its own payload, not '-'");
-    }
-    if (options.measuring() && options.size && words > 0) {
-        throw UsageError("-s (a pattern payload) cannot be mixed with words");
-    }
-    if (options.interactive && (options.stream || words > 0 || options.measuring())) {
-        throw UsageError("-i (interactive) reads its lines from the terminal: no words, '-', "
-                         "-c, -s, --interval or --json with it");
-    }
-
+    check_modes(options, words, interval_given);
     if (!timeout_given) {
         options.timeout = options.udp ? udp_default_timeout : tcp_default_timeout;
     }
     if (retries_given && !options.udp) {
         throw UsageError("--retries applies to UDP only (add --udp); TCP retransmits by itself");
     }
-    if (options.size && !options.udp && *options.size == 0) {
-        throw UsageError("-s (the payload's size) is at least 1 byte over TCP: with 0 nothing "
-                         "would be echoed");
-    }
-    if (options.size && options.udp && *options.size < udp_round_number_size) {
-        throw UsageError("-s over UDP is the size of each datagram, at least 8 (the bytes of the "
-                         "round number), not " +
-                         std::to_string(*options.size));
-    }
-    if (options.udp && options.size && *options.size > udp_payload_limit(options)) {
-        throw UsageError(
-            "-s " + std::to_string(*options.size) + ": a UDP datagram carries at most " +
-            std::to_string(udp_payload_limit(options)) + " bytes" +
-            (udp_payload_limit(options) == max_udp_payload_ipv4 ? " (65527 over IPv6, with -6)"
-                                                                : ""));
-    }
-    if (options.udp && options.measuring() && !options.size) {
-        // Each measured datagram carries its 8-byte round number ahead of the message.
-        const std::size_t payload = options.message.size();
-        const std::size_t room = udp_payload_limit(options) - udp_round_number_size;
-        if (payload > room) {
-            throw UsageError("a message of " + std::to_string(payload) +
-                             " bytes does not fit in one measured UDP datagram (at most " +
-                             std::to_string(room) + " bytes: 8 of " +
-                             std::to_string(udp_payload_limit(options)) +
-                             " carry the round number)");
-        }
-    }
-    if (options.udp && !options.stream && !options.interactive &&
-        options.message.size() > udp_payload_limit(options)) {
-        throw UsageError("a message of " + std::to_string(options.message.size()) +
-                         " bytes does not fit in one UDP datagram (at most " +
-                         std::to_string(udp_payload_limit(options)) + " bytes" +
-                         (udp_payload_limit(options) == max_udp_payload_ipv4
-                              ? "; 65527 over IPv6, with -6)"
-                              : " over IPv6)"));
-    }
+    check_sizes(options);
     return options;
 }
 

@@ -11,6 +11,9 @@
 
 namespace echo::detail {
 
+// Over 60 lines, kept whole on purpose: the echo loop of the tutorial (read, write all of it,
+// read again) with its stop check, both waits and the three ends (FIN, failure, stop) in one
+// place, so that a reader follows one byte from recv to send without jumping.
 EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutcome so_far,
                          std::span<const std::byte> pending) {
     // Read what is there, write all of it, then read again: one buffer, never more than 256 KiB

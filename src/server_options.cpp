@@ -48,21 +48,23 @@ std::string server_usage() {
            "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n";
 }
 
+// Every option getopt_long(3) knows, by long name.
+const option long_options[] = {
+    {"host", required_argument, nullptr, 'H'},
+    {"port", required_argument, nullptr, 'p'},
+    {"udp", no_argument, nullptr, 'u'},
+    {"quiet", no_argument, nullptr, 'q'},
+    {"verbose", no_argument, nullptr, 'v'},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {"keep-open", no_argument, nullptr, 'k'},
+    {"max-clients", required_argument, nullptr, max_clients_option},
+    {"idle-timeout", required_argument, nullptr, idle_timeout_option},
+    {"no-splice", no_argument, nullptr, no_splice_option},
+    {nullptr, 0, nullptr, 0},
+};
+
 ServerOptions parse_server_options(int argc, char* argv[]) {
-    static const option long_options[] = {
-        {"host", required_argument, nullptr, 'H'},
-        {"port", required_argument, nullptr, 'p'},
-        {"udp", no_argument, nullptr, 'u'},
-        {"quiet", no_argument, nullptr, 'q'},
-        {"verbose", no_argument, nullptr, 'v'},
-        {"help", no_argument, nullptr, 'h'},
-        {"version", no_argument, nullptr, 'V'},
-        {"keep-open", no_argument, nullptr, 'k'},
-        {"max-clients", required_argument, nullptr, max_clients_option},
-        {"idle-timeout", required_argument, nullptr, idle_timeout_option},
-        {"no-splice", no_argument, nullptr, no_splice_option},
-        {nullptr, 0, nullptr, 0},
-    };
     ServerOptions options;
     bool limits_given = false;
     bool host_given = false;

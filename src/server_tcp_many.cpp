@@ -162,6 +162,8 @@ void ManyPeers::accept_from(int listener, Clock::time_point now) {
     }
 }
 
+// Over 60 lines, kept whole on purpose: one peer's turn of the event loop (read, write, FIN,
+// failure, and what to wait for next), the -k twin of echo_by_copy().
 void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
     const int fd = peer->socket.fd();
     std::size_t moved = 0;
