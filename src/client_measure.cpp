@@ -45,35 +45,17 @@ std::string round_line(std::size_t bytes, const std::string& server, std::uint64
 
 using Clock = std::chrono::steady_clock;
 
-enum class Woke { ready, timed_out, stopped };
-
 // Waits for `events` on `fd` (none when fd is -1) until `deadline`; a stop request (SIGINT,
 // SIGTERM: see install_stop_handlers) ends every wait of a measuring run at once.
-Woke wait_until(int fd, short events, Clock::time_point deadline) {
-    for (;;) {
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-        std::array<pollfd, 2> fds{{{fd, events, 0}, {stop_fd(), POLLIN, 0}}};
-        const int ready =
-            ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(left.count(), 0)));
-        if (ready < 0 && errno != EINTR) {
-            throw std::system_error(errno, std::generic_category(), "poll");
-        }
-        if (stop_requested()) {
-            return Woke::stopped;
-        }
-        if (ready > 0 && fds[0].revents != 0) {
-            return Woke::ready;
-        }
-        if (ready == 0 && left.count() <= 0) {
-            return Woke::timed_out;
-        }
-    }
+Wakeup wait_until(int fd, short events, Clock::time_point deadline) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    return wait_for(fd, events, std::max(left, std::chrono::milliseconds(0)), stop_fd());
 }
 
 // The pause of --interval before every round but the first; false when a stop cut it short.
 bool pause_between(const ClientOptions& options, std::uint64_t round) {
     if (round > 1 && options.interval.count() > 0) {
-        return wait_until(-1, 0, Clock::now() + options.interval) != Woke::stopped;
+        return wait_until(-1, 0, Clock::now() + options.interval) != Wakeup::stopped;
     }
     return !stop_requested();
 }
@@ -196,11 +178,11 @@ struct UdpRound {
             }
             status.sent(name, datagram);
             for (;;) {
-                const Woke woke = wait_until(sock, POLLIN, start + options.timeout);
-                if (woke == Woke::stopped) {
+                const Wakeup woke = wait_until(sock, POLLIN, start + options.timeout);
+                if (woke == Wakeup::stopped) {
                     return RoundEnd::stopped;
                 }
-                if (woke == Woke::timed_out) {
+                if (woke == Wakeup::timed_out) {
                     break; // this try is lost; send again, or give the round up
                 }
                 const Received got = receive_datagram(sock, reply, 0);

@@ -13,9 +13,10 @@ namespace echo {
 
 namespace {
 
-// Urgent data (MSG_OOB) is echoed in its place in the stream. Set on the listener, so that the
-// connections inherit it from their first byte: urgent data that arrives while a connection
-// waits in the backlog, before accept, is then inline too, not skipped.
+// An echo service returns what it receives: urgent data (MSG_OOB) too, in its place in the
+// stream, rather than out of band where no path of ours reads it. Set on the listener, so that
+// every connection inherits it from its first byte (urgent data that arrives while a connection
+// waits in the backlog, before accept, is inline too) and accept costs no extra call.
 void receive_urgent_inline(int listener) {
     const int on = 1;
     if (::setsockopt(listener, SOL_SOCKET, SO_OOBINLINE, &on, sizeof(on)) != 0) {

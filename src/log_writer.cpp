@@ -24,6 +24,7 @@ LogWriter::LogWriter(int fd) : fd_(fd) {
         kind_ = Kind::socket;
     } else if (S_ISFIFO(about.st_mode) || S_ISCHR(about.st_mode)) {
         kind_ = Kind::polled;
+        polled_piece_ = ::isatty(fd) == 1 ? 256 : PIPE_BUF; // a terminal may have less room
         // A new open file description of the same pipe or terminal, ours alone to make
         // non-blocking. Not for a pseudo-terminal's master side: opening it again makes a new
         // terminal. Where it cannot be done (no /proc, no permission), `polled` writes.
@@ -93,8 +94,7 @@ ssize_t LogWriter::write_polled(std::string_view text) const {
         errno = EAGAIN;
         return -1;
     }
-    const std::size_t most = ::isatty(fd_) == 1 ? 256 : PIPE_BUF;
-    return ::write(fd_, text.data(), std::min(text.size(), most));
+    return ::write(fd_, text.data(), std::min(text.size(), polled_piece_));
 }
 
 std::size_t LogWriter::write_now(std::string_view text) {

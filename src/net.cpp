@@ -100,9 +100,6 @@ std::optional<Accepted> accept_peer(int listener) {
         const int fd = ::accept4(listener, peer.data(), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
             Accepted accepted{Socket(fd), Address(peer.data(), length)};
-            // An echo service returns what it receives: urgent data (MSG_OOB) too, in its place
-            // in the stream, rather than leaving it out of band where no path of ours reads it.
-            enable(fd, SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE");
             return accepted;
         }
         switch (errno) {

@@ -97,16 +97,20 @@ void send_text(int fd, const std::string& text, int flags = 0) {
             static_cast<ssize_t>(text.size()));
 }
 
+// The three ways the server echoes TCP: splice(2), its own buffer, and the -k event loop.
+const std::vector<std::vector<std::string>> tcp_paths{{}, {"--no-splice"}, {"-k"}};
+
+std::string path_name(const std::vector<std::string>& mode) {
+    return mode.empty() ? "splice" : mode.front();
+}
+
 } // namespace
 
 TEST_CASE("Urgent data is echoed inline and in order without spinning in every "
           "TCP path",
           "[e2e][oob]") {
-    for (const std::vector<std::string>& mode :
-         {std::vector<std::string>{}, std::vector<std::string>{"--no-splice"},
-          std::vector<std::string>{"-k"}}) {
-        const std::string name = mode.empty() ? "splice" : mode.front();
-        CAPTURE(name);
+    for (const std::vector<std::string>& mode : tcp_paths) {
+        CAPTURE(path_name(mode));
         Server server(mode);
         const double cpu_before = cpu_seconds(server.process.pid());
 
@@ -129,7 +133,7 @@ TEST_CASE("Urgent data is echoed inline and in order without spinning in every "
 
         CHECK(first + rest == "abc!defghi");
         CHECK(cpu_after - cpu_before < static_cast<double>(patience(500ms).count()) / 1000);
-        if (name == "-k") {
+        if (path_name(mode) == "-k") {
             server.process.wait_for_line("disconnected (10 bytes echoed)");
             server.process.signal(SIGTERM);
         }
@@ -436,11 +440,8 @@ TEST_CASE("Urgent data whose FIN came before the server reached it is echoed in 
     // the server must not take the FIN for the end of what it owes.
     const std::string bulk = random_bytes(1024 * 1024, 11);
     const std::string expected = bulk + "!" + "def";
-    for (const std::vector<std::string>& mode :
-         {std::vector<std::string>{}, std::vector<std::string>{"--no-splice"},
-          std::vector<std::string>{"-k"}}) {
-        const std::string name = mode.empty() ? "splice" : mode.front();
-        CAPTURE(name);
+    for (const std::vector<std::string>& mode : tcp_paths) {
+        CAPTURE(path_name(mode));
         Server server(mode);
         const echo::Address to = address("127.0.0.1", server.port, SOCK_STREAM);
         const echo::Socket peer = echo::open_socket(AF_INET, SOCK_STREAM);
@@ -456,7 +457,7 @@ TEST_CASE("Urgent data whose FIN came before the server reached it is echoed in 
         const std::string echoed = receive_up_to(peer.fd(), expected.size() + 1, patience(20s));
         CHECK(echoed.size() == expected.size());
         CHECK((echoed == expected)); // a megabyte is no message: no expansion
-        if (name == "-k") {
+        if (path_name(mode) == "-k") {
             server.process.wait_for_line("disconnected (");
             server.process.signal(SIGTERM);
         }

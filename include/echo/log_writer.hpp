@@ -55,6 +55,7 @@ class LogWriter final {
     int fd_;
     int opened_ = -1;
     Kind kind_ = Kind::plain;
+    std::size_t polled_piece_ = 0; // Kind::polled: the most one write may carry
     std::string held_;
     std::uint64_t dropped_ = 0;
     mutable std::mutex mutex_;
