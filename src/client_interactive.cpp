@@ -27,13 +27,6 @@ namespace {
 // The longest line -i sends over TCP, newline included: the client holds it and its echo.
 constexpr std::size_t line_limit = 1024 * 1024;
 
-void write_output(const std::string& text) {
-    const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(text)));
-    if (written.status == IoStatus::error) {
-        throw std::system_error(written.error, std::generic_category(), "write standard output");
-    }
-}
-
 // Reads more of standard input into `cutter`; false at its end. A read error is not an end.
 bool read_more(LineCutter& cutter) {
     for (;;) {
@@ -99,7 +92,7 @@ void echo_line(LineEcho& round, std::span<const std::byte> line) {
                       echo.size() - (ends_line(echo) ? 1 : 0));
     char timing[64];
     std::snprintf(timing, sizeof(timing), "  (%.1f us)\n", rtt.count());
-    write_output(shown + timing);
+    write_standard_output(shown + timing);
 }
 
 // The end of input over TCP: our FIN, then, as in message mode, nothing more may come before the

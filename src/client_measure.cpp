@@ -24,15 +24,8 @@ namespace echo {
 
 namespace {
 
-void print(const std::string& text) {
-    const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(text)));
-    if (written.status == IoStatus::error) {
-        throw std::system_error(written.error, std::generic_category(), "write standard output");
-    }
-}
-
 void print_report(const ClientOptions& options, const RoundReport& report) {
-    print(options.json ? format_json(report) : format_summary(report));
+    write_standard_output(options.json ? format_json(report) : format_summary(report));
 }
 
 std::string round_line(std::size_t bytes, const std::string& server, std::uint64_t round,
@@ -203,7 +196,8 @@ struct UdpRound {
                     const std::chrono::duration<double, std::micro> rtt = Clock::now() - start;
                     report.rtt.record(rtt.count());
                     if (options.verbose && !options.json) {
-                        print(round_line(datagram.size(), name, round, rtt.count()));
+                        write_standard_output(
+                            round_line(datagram.size(), name, round, rtt.count()));
                     }
                     return RoundEnd::answered;
                 }
@@ -268,7 +262,7 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
         ++report.echoed;
         report.rtt.record(rtt.count());
         if (options.verbose && !options.json) {
-            print(round_line(payload.size(), report.server, round, rtt.count()));
+            write_standard_output(round_line(payload.size(), report.server, round, rtt.count()));
         }
     }
     ::shutdown(socket.fd(), SHUT_WR);

@@ -40,10 +40,7 @@ int send_message(const ClientOptions& options, Socket socket, const Address& ser
     }
     trace.ended("whole echo received");
     const std::string line = echo + "\n";
-    const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(line)));
-    if (written.status == IoStatus::error) {
-        throw std::system_error(written.error, std::generic_category(), "write standard output");
-    }
+    write_standard_output(line);
     return exit_ok;
 }
 

@@ -16,16 +16,7 @@
 
 namespace echo {
 
-namespace {
-
-void write_output(std::span<const std::byte> data) {
-    const IoResult written = write_all(STDOUT_FILENO, data);
-    if (written.status == IoStatus::error) {
-        throw std::system_error(written.error, std::generic_category(), "write standard output");
-    }
-}
-
-} // namespace
+namespace {} // namespace
 
 int send_udp_message(const ClientOptions& options, Socket socket, const Address& server,
                      const Status& status) {
@@ -35,7 +26,7 @@ int send_udp_message(const ClientOptions& options, Socket socket, const Address&
     socket.reset();
     line.assign(reinterpret_cast<const char*>(echo.data()), echo.size());
     line += '\n';
-    write_output(std::as_bytes(std::span(line)));
+    write_standard_output(std::as_bytes(std::span(line)));
     return exit_ok;
 }
 
@@ -48,7 +39,7 @@ int stream_udp_lines(const ClientOptions& options, Socket socket, const Address&
     bool at_end = false;
     for (;;) {
         while (const auto datagram = cutter.next(at_end)) {
-            write_output(exchange.echo(*datagram));
+            write_standard_output(exchange.echo(*datagram));
             ++datagrams;
             bytes += datagram->size();
         }

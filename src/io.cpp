@@ -45,6 +45,13 @@ IoResult write_some(int fd, std::span<const std::byte> data) {
     }
 }
 
+void write_standard_output(std::span<const std::byte> data) {
+    const IoResult written = write_all(STDOUT_FILENO, data);
+    if (written.status == IoStatus::error) {
+        throw std::system_error(written.error, std::generic_category(), "write standard output");
+    }
+}
+
 IoResult write_all(int fd, std::span<const std::byte> data) {
     std::size_t done = 0;
     while (done < data.size()) {
