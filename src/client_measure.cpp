@@ -161,7 +161,7 @@ struct UdpRound {
     RoundReport& report;
     EchoMatcher& matcher;
 
-    RoundEnd run(std::uint64_t round) const {
+    [[nodiscard]] RoundEnd run(std::uint64_t round) const {
         for (unsigned attempt = 0; attempt <= options.retries; ++attempt) {
             report.retries += attempt > 0 ? 1 : 0;
             const auto start = Clock::now();
