@@ -3,7 +3,7 @@
 // parses, within the documented bounds, or throws UsageError, the same way every time.
 #include "fuzz_options.hpp"
 
-#include "echo/client_options.hpp"
+#include "client_options.hpp"
 
 using std::chrono::hours;
 using std::chrono::milliseconds;

@@ -5,7 +5,7 @@
 // everything else is a UsageError naming the text.
 #include "fuzz_argv.hpp"
 
-#include "echo/cli.hpp"
+#include "cli.hpp"
 
 #include <algorithm>
 #include <cstdlib>

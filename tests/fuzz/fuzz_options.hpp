@@ -3,7 +3,7 @@
 
 #include "fuzz_argv.hpp"
 
-#include "echo/cli.hpp"
+#include "cli.hpp"
 
 #include <cstdlib>
 #include <string>

@@ -3,7 +3,7 @@
 // parses or throws UsageError, the same way every time.
 #include "fuzz_options.hpp"
 
-#include "echo/server_options.hpp"
+#include "server_options.hpp"
 
 #include <algorithm>
 

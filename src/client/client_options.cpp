@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+#include "client_options.hpp"
+
+#include "echo/datagram.hpp"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <netinet/in.h>
+
+namespace echo {
+
+namespace {
+
+// Long options without a short form.
+enum : int { opt_interval = 256, opt_json, opt_retries };
+
+bool is_ipv6_literal(const std::string& host) {
+    in6_addr address{};
+    return ::inet_pton(AF_INET6, host.c_str(), &address) == 1;
+}
+
+} // namespace
+
+std::size_t udp_payload_limit(const ClientOptions& options) {
+    if (options.family == Family::ipv6 || is_ipv6_literal(options.host)) {
+        return max_udp_payload_ipv6;
+    }
+    return max_udp_payload_ipv4;
+}
+
+std::string client_usage() {
+    return "Usage: echo-client [OPTION]... [WORD...]\n"
+           "       echo-client [OPTION]... -\n"
+           "       echo-client -c N [-s BYTES] [OPTION]...\n"
+           "       echo-client -i [OPTION]...\n"
+           "Send a message to an echo server and print its echo.\n"
+           "Without words the message is 'Hola, servidor!'; with words, the words joined by\n"
+           "single spaces; with '-', standard input is streamed and the echo written to\n"
+           "standard output. With --udp the message is one datagram, and with '-' each line\n"
+           "of standard input (newline included) is one datagram, its echo awaited in turn.\n"
+           "\n"
+           "  -H, --host HOST     server name or address (default localhost; every address\n"
+           "                      of the name is tried in turn)\n"
+           "  -p, --port PORT     server port (default 1234)\n"
+           "  -4                  IPv4 only\n"
+           "  -6                  IPv6 only\n"
+           "  -u, --udp           UDP: send datagrams of at most 65507 bytes (65527 over\n"
+           "                      IPv6: with -6 or an IPv6 address) and await each echo\n"
+           "  -t, --timeout SEC   TCP: seconds to wait for the connection and for each part\n"
+           "                      of the echo of a message (default 10); UDP: seconds to\n"
+           "                      wait for an echo before sending again (default 1);\n"
+           "                      fractions allowed\n"
+           "      --retries N     UDP: send an unanswered datagram again up to N times\n"
+           "                      (default 2, at most 100)\n"
+           "  -c, --count N       measure: send the payload N times, each after the echo of\n"
+           "                      the one before, and print round-trip statistics\n"
+           "  -s, --size BYTES    measure with a payload of BYTES pattern bytes instead of\n"
+           "                      the message (implies -c 1 unless -c is given); at least\n"
+           "                      1. Over UDP, BYTES is the size of each datagram sent:\n"
+           "                      8 of them carry the round number, so at least 8\n"
+           "      --interval SEC  pause between measured rounds (default 0)\n"
+           "      --json          print the statistics as one JSON object\n"
+           "  -i, --interactive   send each line typed, show its echo and round-trip time\n"
+           "                      (over UDP, each line is one datagram)\n"
+           "  -v, --verbose       show every chunk or datagram sent and received, with a\n"
+           "                      hexdump, and the connection's events, on stderr\n"
+           "  -q, --quiet         print errors only\n"
+           "  -h, --help          show this help and exit\n"
+           "  -V, --version       show the version and exit\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure or wrong echo, 2 bad usage.\n";
+}
+
+namespace {
+
+// The words after the options: "-" (stream standard input) or the message; their count.
+int take_words(int argc, char* argv[], ClientOptions& options) {
+    const int words = argc - optind;
+    if (words == 1 && std::string_view(argv[optind]) == "-") {
+        options.stream = true;
+    } else if (words > 0) {
+        options.message.clear();
+        for (int i = optind; i < argc; ++i) {
+            if (std::string_view(argv[i]) == "-") {
+                throw UsageError("'-' (stream standard input) cannot be mixed with words");
+            }
+            if (i > optind) {
+                options.message += ' ';
+            }
+            options.message += argv[i];
+        }
+    }
+
+    return words;
+}
+
+// The modes exclude each other: measuring, stream, words, interactive.
+void check_modes(ClientOptions& options, int words, bool interval_given) {
+    if (options.count == 0 && (options.size || options.json || interval_given)) {
+        options.count = 1;
+    }
+    if (options.measuring() && options.stream) {
+        throw UsageError("measuring (-c, -s, --interval, --json) sends its own payload, not '-'");
+    }
+    if (options.measuring() && options.size && words > 0) {
+        throw UsageError("-s (a pattern payload) cannot be mixed with words");
+    }
+    if (options.interactive && (options.stream || words > 0 || options.measuring())) {
+        throw UsageError("-i (interactive) reads its lines from the terminal: no words, '-', "
+                         "-c, -s, --interval or --json with it");
+    }
+}
+
+// What -s and the message may be: at least a byte over TCP, one datagram over UDP.
+void check_sizes(const ClientOptions& options) {
+    if (options.size && !options.udp && *options.size == 0) {
+        throw UsageError("-s (the payload's size) is at least 1 byte over TCP: with 0 nothing "
+                         "would be echoed");
+    }
+    if (options.size && options.udp && *options.size < udp_round_number_size) {
+        throw UsageError("-s over UDP is the size of each datagram, at least 8 (the bytes of the "
+                         "round number), not " +
+                         std::to_string(*options.size));
+    }
+    if (options.udp && options.size && *options.size > udp_payload_limit(options)) {
+        throw UsageError(
+            "-s " + std::to_string(*options.size) + ": a UDP datagram carries at most " +
+            std::to_string(udp_payload_limit(options)) + " bytes" +
+            (udp_payload_limit(options) == max_udp_payload_ipv4 ? " (65527 over IPv6, with -6)"
+                                                                : ""));
+    }
+    if (options.udp && options.measuring() && !options.size) {
+        // Each measured datagram carries its 8-byte round number ahead of the message.
+        const std::size_t payload = options.message.size();
+        const std::size_t room = udp_payload_limit(options) - udp_round_number_size;
+        if (payload > room) {
+            throw UsageError("a message of " + std::to_string(payload) +
+                             " bytes does not fit in one measured UDP datagram (at most " +
+                             std::to_string(room) + " bytes: 8 of " +
+                             std::to_string(udp_payload_limit(options)) +
+                             " carry the round number)");
+        }
+    }
+    if (options.udp && !options.stream && !options.interactive &&
+        options.message.size() > udp_payload_limit(options)) {
+        throw UsageError("a message of " + std::to_string(options.message.size()) +
+                         " bytes does not fit in one UDP datagram (at most " +
+                         std::to_string(udp_payload_limit(options)) + " bytes" +
+                         (udp_payload_limit(options) == max_udp_payload_ipv4
+                              ? "; 65527 over IPv6, with -6)"
+                              : " over IPv6)"));
+    }
+}
+
+} // namespace
+
+// Every option getopt_long(3) knows, by long name.
+const option long_options[] = {
+    {"host", required_argument, nullptr, 'H'},
+    {"port", required_argument, nullptr, 'p'},
+    {"udp", no_argument, nullptr, 'u'},
+    {"timeout", required_argument, nullptr, 't'},
+    {"retries", required_argument, nullptr, opt_retries},
+    {"count", required_argument, nullptr, 'c'},
+    {"size", required_argument, nullptr, 's'},
+    {"interval", required_argument, nullptr, opt_interval},
+    {"json", no_argument, nullptr, opt_json},
+    {"interactive", no_argument, nullptr, 'i'},
+    {"verbose", no_argument, nullptr, 'v'},
+    {"quiet", no_argument, nullptr, 'q'},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {nullptr, 0, nullptr, 0},
+};
+
+// Over 60 lines, kept whole on purpose: one case per option, as getopt_long(3) hands them over;
+// the checks across options are in check_modes() and check_sizes().
+ClientOptions parse_client_options(int argc, char* argv[]) {
+    ClientOptions options;
+    bool timeout_given = false;
+    bool retries_given = false;
+    bool interval_given = false;
+    bool host_given = false;
+    optind = 0; // glibc: 0 starts a fresh parse
+    opterr = 0;
+    for (;;) {
+        const int option = getopt_long(argc, argv, ":H:p:46ut:c:s:ivqhV", long_options, nullptr);
+        if (option == -1) {
+            break;
+        }
+        switch (option) {
+        case ':':
+            throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+        case 'H':
+            if (host_given) {
+                throw UsageError("-H (--host) given twice: echo-client talks to one server");
+            }
+            options.host = parse_host(optarg);
+            host_given = true;
+            break;
+        case 'u':
+            options.udp = true;
+            break;
+        case 't':
+            options.timeout = parse_seconds(optarg, "--timeout");
+            timeout_given = true;
+            break;
+        case opt_retries:
+            options.retries =
+                static_cast<unsigned>(parse_count(optarg, "--retries", 0, max_retries));
+            retries_given = true;
+            break;
+        case 'c':
+            options.count = parse_count(optarg, "--count", 1, 1'000'000'000);
+            break;
+        case 's':
+            options.size = parse_count(optarg, "--size", 0, max_payload_size);
+            break;
+        case opt_interval:
+            options.interval = parse_seconds(optarg, "--interval", true);
+            interval_given = true;
+            break;
+        case opt_json:
+            options.json = true;
+            break;
+        case 'i':
+            options.interactive = true;
+            break;
+        default:
+            if (!apply_common_option(option, optarg, false, options)) {
+                throw UsageError(rejection(argc, argv, long_options));
+            }
+        }
+    }
+
+    const int words = take_words(argc, argv, options);
+
+    check_common_options(options);
+    check_modes(options, words, interval_given);
+    if (!timeout_given) {
+        options.timeout = options.udp ? udp_default_timeout : tcp_default_timeout;
+    }
+    if (retries_given && !options.udp) {
+        throw UsageError("--retries applies to UDP only (add --udp); TCP retransmits by itself");
+    }
+    check_sizes(options);
+    return options;
+}
+
+} // namespace echo

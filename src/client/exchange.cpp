@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+#include "exchange.hpp"
+
+#include "echo/io.hpp"
+
+#include <array>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace echo {
+
+bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte> echo,
+              std::chrono::milliseconds timeout, ConnectionTrace& trace, bool finish, int stop_fd) {
+    std::size_t sent = 0;
+    std::size_t received = 0;
+    const std::string& server = trace.peer();
+    for (;;) {
+        if (received == message.size()) {
+            if (finish) {
+                ::shutdown(sock, SHUT_WR); // our FIN, once the echo is safely here
+                trace.closed_write();
+            }
+            return true;
+        }
+        const short events = POLLIN | (sent < message.size() ? POLLOUT : 0);
+        const Wakeup wakeup = wait_for(sock, events, timeout, stop_fd);
+        if (wakeup == Wakeup::stopped) {
+            return false;
+        }
+        if (wakeup == Wakeup::timed_out) {
+            throw std::runtime_error("no echo from " + server + " within the timeout (" +
+                                     std::to_string(received) + " of " +
+                                     std::to_string(message.size()) + " bytes back)");
+        }
+        if (sent < message.size()) {
+            const IoResult r = write_some(sock, message.subspan(sent));
+            if (r.status == IoStatus::error) {
+                throw std::system_error(r.error, std::generic_category(), "send to " + server);
+            }
+            if (r.bytes > 0) {
+                trace.sent(message.subspan(sent, r.bytes));
+                sent += r.bytes;
+            }
+        }
+        const IoResult r = read_some(sock, echo.subspan(received));
+        if (r.status == IoStatus::eof) {
+            trace.peer_closed_write();
+            throw std::runtime_error("server " + server + " closed the connection after " +
+                                     std::to_string(received) + " of " +
+                                     std::to_string(message.size()) + " bytes of echo");
+        }
+        if (r.status == IoStatus::error) {
+            throw std::system_error(r.error, std::generic_category(), "recv from " + server);
+        }
+        if (r.bytes > 0) {
+            trace.received(echo.subspan(received, r.bytes));
+        }
+        received += r.bytes;
+    }
+}
+
+AfterEcho await_close(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + timeout;
+    AfterEcho after;
+    std::array<std::byte, 4096> scratch{};
+    for (;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0 || !wait_for(sock, POLLIN, left)) {
+            return after; // a flood cannot hold us past the deadline either
+        }
+        const IoResult r = read_some(sock, scratch);
+        if (r.status == IoStatus::eof) {
+            trace.peer_closed_write();
+            after.closed = true;
+            return after;
+        }
+        if (r.status == IoStatus::error) {
+            throw std::system_error(r.error, std::generic_category(), "recv from " + trace.peer());
+        }
+        if (r.bytes > 0) {
+            trace.received(std::span(scratch).first(r.bytes));
+            after.surplus += r.bytes;
+        }
+    }
+}
+
+std::string surplus_text(std::uint64_t surplus, bool counted_to_end, const std::string& server) {
+    return (counted_to_end ? "" : "at least ") + plural(surplus, "byte") +
+           " more than sent came back from " + server;
+}
+
+} // namespace echo

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "client_modes.hpp"
+#include "connection_trace.hpp"
+#include "echo/datagram.hpp"
+#include "echo/io.hpp"
+#include "exchange.hpp"
+#include "line_cutter.hpp"
+#include "log_writer.hpp"
+#include "udp_exchange.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace echo {
+
+namespace {
+
+// The longest line -i sends over TCP, newline included: the client holds it and its echo.
+constexpr std::size_t line_limit = 1024 * 1024;
+
+// Reads more of standard input into `cutter`; false at its end. A read error is not an end.
+bool read_more(LineCutter& cutter) {
+    for (;;) {
+        const IoResult r = read_some(STDIN_FILENO, cutter.room());
+        if (r.status == IoStatus::ok) {
+            cutter.filled(r.bytes);
+            return true;
+        }
+        if (r.status == IoStatus::eof) {
+            return false;
+        }
+        if (r.status == IoStatus::error) {
+            throw std::system_error(r.error, std::generic_category(), "read standard input");
+        }
+        wait_for(STDIN_FILENO, POLLIN, std::chrono::milliseconds(-1));
+    }
+}
+
+bool ends_line(std::span<const std::byte> piece) {
+    return !piece.empty() && piece.back() == std::byte{'\n'};
+}
+
+// The echo of one line, checked, and its round-trip time: over TCP through exchange(), over UDP
+// as one datagram with the resends and checks of -u.
+class LineEcho final {
+  public:
+    LineEcho(const ClientOptions& options, int sock, const Address& server, const Status& status,
+             ConnectionTrace& trace)
+        : sock_(sock), timeout_(options.timeout), trace_(trace) {
+        if (options.udp) {
+            datagrams_.emplace(sock, server, options, status);
+        }
+    }
+
+    // Returns the echo (valid until the next call), or throws on a wrong or missing echo.
+    std::span<const std::byte> echo(std::span<const std::byte> line) {
+        if (datagrams_) {
+            return datagrams_->echo(line);
+        }
+        echo_.resize(line.size());
+        exchange(sock_, line, echo_, timeout_, trace_, false);
+        if (!std::equal(line.begin(), line.end(), echo_.begin())) {
+            throw std::runtime_error("echo mismatch: sent " + std::to_string(line.size()) +
+                                     " bytes, the echo differs");
+        }
+        return echo_;
+    }
+
+  private:
+    int sock_;
+    std::chrono::milliseconds timeout_;
+    ConnectionTrace& trace_;
+    std::optional<UdpExchange> datagrams_;
+    std::vector<std::byte> echo_;
+};
+
+// Sends one line and prints its echo, without the newline, and its round-trip time.
+void echo_line(LineEcho& round, std::span<const std::byte> line) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::span<const std::byte> echo = round.echo(line);
+    const std::chrono::duration<double, std::micro> rtt = std::chrono::steady_clock::now() - start;
+    std::string shown(reinterpret_cast<const char*>(echo.data()),
+                      echo.size() - (ends_line(echo) ? 1 : 0));
+    char timing[64];
+    std::snprintf(timing, sizeof(timing), "  (%.1f us)\n", rtt.count());
+    write_standard_output(shown + timing);
+}
+
+// The end of input over TCP: our FIN, then, as in message mode, nothing more may come before the
+// server's FIN. False (said on stderr) when it sent more than we did.
+bool close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace,
+                      const Status& status) {
+    ::shutdown(sock, SHUT_WR);
+    trace.closed_write();
+    const AfterEcho after = await_close(sock, timeout, trace);
+    if (after.surplus > 0) {
+        trace.ended("echo longer than sent");
+        status.error(surplus_text(after.surplus, after.closed, trace.peer()));
+        return false;
+    }
+    trace.ended("end of input");
+    return true;
+}
+
+} // namespace
+
+// A little over 60 lines, kept whole on purpose: the read-a-line, echo-it loop with the state of
+// a line too long to send (over UDP it is read past and skipped, never held).
+// NOLINTNEXTLINE(readability-function-cognitive-complexity)
+int run_interactive(const ClientOptions& options, Socket socket, const Address& server,
+                    const Status& status) {
+    const bool terminal = ::isatty(STDIN_FILENO) == 1;
+    const std::string prompt = "echo> ";
+    ConnectionTrace trace(status, server.to_string());
+    LineEcho round(options, socket.fd(), server, status, trace);
+    // Over UDP a line is one datagram, so a longer one is reported and skipped; over TCP a
+    // longer line than line_limit is an error.
+    const std::size_t limit = options.udp ? udp_payload_limit(options) : line_limit;
+    LineCutter cutter(limit + 1);          // a piece that fills it is a line too long
+    std::optional<std::uint64_t> skipping; // the bytes so far of a line too long
+    std::uint64_t skipped = 0;
+    const auto skip = [&](std::uint64_t size) {
+        status.error("a line of " + std::to_string(size) +
+                     " bytes does not fit in one UDP datagram (at most " + std::to_string(limit) +
+                     " bytes): not sent");
+        ++skipped;
+        skipping.reset();
+    };
+    bool at_end = false;
+    for (;;) {
+        while (const auto piece = cutter.next(at_end)) {
+            if (skipping) {
+                *skipping += piece->size();
+                if (ends_line(*piece)) {
+                    skip(*skipping);
+                }
+                continue;
+            }
+            if (piece->size() > limit) {
+                if (!options.udp) {
+                    throw std::runtime_error(
+                        "a line of standard input is longer than the limit of 1 MiB (" +
+                        std::to_string(limit) + " bytes, newline included)");
+                }
+                skipping = piece->size();
+                if (ends_line(*piece)) {
+                    skip(*skipping);
+                }
+                continue;
+            }
+            echo_line(round, *piece);
+        }
+        if (at_end) {
+            break;
+        }
+        if (terminal) {
+            standard_error().write(prompt); // never blocks, like every status line
+        }
+        at_end = !read_more(cutter); // Ctrl-D or the end of the input
+    }
+    if (skipping) {
+        skip(*skipping); // the last line, too long, had no newline
+    }
+    if (terminal) {
+        standard_error().write("\n");
+    }
+    if (!options.udp && !close_after_echo(socket.fd(), options.timeout, trace, status)) {
+        return exit_failure;
+    }
+    return skipped > 0 ? exit_failure : exit_ok; // not every line was echoed
+}
+
+} // namespace echo

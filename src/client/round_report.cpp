@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#include "round_report.hpp"
+
+#include <cstdio>
+
+namespace echo {
+
+namespace {
+
+std::string fixed(double value, int decimals = 1) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.*f", decimals, value);
+    return text;
+}
+
+double loss_percent(const RoundReport& report) {
+    if (report.sent == 0) {
+        return 0;
+    }
+    return 100.0 * static_cast<double>(report.sent - report.echoed) /
+           static_cast<double>(report.sent);
+}
+
+// Payload bytes echoed per second of round-trip time: what one-in-flight ping-pong moves.
+double throughput(const RoundReport& report) {
+    const double busy_us = report.rtt.sum();
+    if (busy_us <= 0) {
+        return 0;
+    }
+    return static_cast<double>(report.payload_bytes) * static_cast<double>(report.echoed) * 1e6 /
+           busy_us;
+}
+
+double megabits(double bytes_per_second) {
+    return bytes_per_second * 8 / 1e6;
+}
+
+} // namespace
+
+RttSummary summarize(const RttHistogram& rtt) {
+    RttSummary summary;
+    summary.min = rtt.min();
+    summary.avg = rtt.mean();
+    summary.median = rtt.percentile(50);
+    summary.p90 = rtt.percentile(90);
+    summary.p95 = rtt.percentile(95);
+    summary.p99 = rtt.percentile(99);
+    summary.p99_9 = rtt.percentile(99.9);
+    summary.max = rtt.max();
+    summary.stddev = rtt.stddev();
+    return summary;
+}
+
+std::string format_summary(const RoundReport& report) {
+    const RttSummary rtt = summarize(report.rtt);
+    std::string out = "--- " + report.server + " " + report.protocol + " echo statistics ---\n";
+    out +=
+        std::to_string(report.sent) + " rounds sent, " + std::to_string(report.echoed) + " echoed";
+    if (report.protocol == "udp") {
+        out += ", " + fixed(loss_percent(report)) + "% loss, " + std::to_string(report.duplicates) +
+               " duplicates, " + std::to_string(report.reordered) + " reordered, " +
+               std::to_string(report.retries) + " retries";
+        if (report.too_old > 0) {
+            out += ", " + std::to_string(report.too_old) + " too old to check";
+        }
+    }
+    out += ", " + std::to_string(report.payload_bytes) + " bytes each\n";
+    if (report.connect_us) {
+        out += "connect " + fixed(*report.connect_us) + " us\n";
+    }
+    out += "rtt min/avg/median/p90/p95/p99/p99.9/max/stddev = " + fixed(rtt.min) + "/" +
+           fixed(rtt.avg) + "/" + fixed(rtt.median) + "/" + fixed(rtt.p90) + "/" + fixed(rtt.p95) +
+           "/" + fixed(rtt.p99) + "/" + fixed(rtt.p99_9) + "/" + fixed(rtt.max) + "/" +
+           fixed(rtt.stddev) + " us\n";
+    const double bytes_per_second = throughput(report);
+    out += "throughput " + fixed(bytes_per_second, 0) + " bytes/s (" +
+           fixed(megabits(bytes_per_second), 2) + " Mbit/s) each way\n";
+    return out;
+}
+
+std::string format_json(const RoundReport& report) {
+    const RttSummary rtt = summarize(report.rtt);
+    std::string out = "{";
+    out += R"("server":")" + report.server + R"(",)";
+    out += R"("protocol":")" + report.protocol + R"(",)";
+    out += "\"rounds_sent\":" + std::to_string(report.sent) + ",";
+    out += "\"rounds_echoed\":" + std::to_string(report.echoed) + ",";
+    out += "\"loss_percent\":" + fixed(loss_percent(report), 3) + ",";
+    out += "\"duplicates\":" + std::to_string(report.duplicates) + ",";
+    out += "\"reordered\":" + std::to_string(report.reordered) + ",";
+    out += "\"retries\":" + std::to_string(report.retries) + ",";
+    out += "\"too_old\":" + std::to_string(report.too_old) + ",";
+    out += "\"payload_bytes\":" + std::to_string(report.payload_bytes) + ",";
+    if (report.connect_us) {
+        out += "\"connect_us\":" + fixed(*report.connect_us, 3) + ",";
+    }
+    out += R"("rtt_us":{"min":)" + fixed(rtt.min, 3) + ",\"avg\":" + fixed(rtt.avg, 3) +
+           ",\"median\":" + fixed(rtt.median, 3) + ",\"p90\":" + fixed(rtt.p90, 3) +
+           ",\"p95\":" + fixed(rtt.p95, 3) + ",\"p99\":" + fixed(rtt.p99, 3) +
+           ",\"p99_9\":" + fixed(rtt.p99_9, 3) + ",\"max\":" + fixed(rtt.max, 3) +
+           ",\"stddev\":" + fixed(rtt.stddev, 3) + "},";
+    const double bytes_per_second = throughput(report);
+    out += "\"throughput_bytes_per_second\":" + fixed(bytes_per_second, 0) + ",";
+    out += "\"throughput_mbit_per_second\":" + fixed(megabits(bytes_per_second), 6);
+    out += "}\n";
+    return out;
+}
+
+} // namespace echo

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "client_modes.hpp"
+#include "connection_trace.hpp"
+#include "exchange.hpp"
+#include "pump.hpp"
+#include "status.hpp"
+
+#include <unistd.h>
+
+namespace echo {
+
+namespace {
+
+std::string step_name(PumpResult::Step step, const std::string& server) {
+    switch (step) {
+    case PumpResult::Step::read_input:
+        return "read standard input";
+    case PumpResult::Step::send:
+        return "send to " + server;
+    case PumpResult::Step::receive:
+        return "recv from " + server;
+    case PumpResult::Step::write_output:
+        return "write standard output";
+    default:
+        break;
+    }
+    return "stream";
+}
+
+} // namespace
+
+int stream_stdio(const ClientOptions& options, Socket socket, const Address& server,
+                 const Status& status) {
+    const std::string name = server.to_string();
+    ConnectionTrace trace(status, name);
+    PumpOptions pumping;
+    pumping.timeout = options.timeout;
+    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd(), &trace, pumping);
+    socket.reset();
+    const std::string counts =
+        std::to_string(result.received) + " of " + std::to_string(result.sent) + " bytes back";
+    switch (result.failed) {
+    case PumpResult::Step::none:
+        break;
+    case PumpResult::Step::mismatch:
+        trace.ended("echo mismatch");
+        status.error("echo mismatch at byte " + std::to_string(result.mismatch_at));
+        return exit_failure;
+    case PumpResult::Step::surplus:
+        trace.ended("echo longer than sent");
+        status.error(surplus_text(result.surplus, result.surplus_counted, name));
+        return exit_failure;
+    case PumpResult::Step::timeout:
+        trace.ended("timeout");
+        status.error("no echo from " + name + " within the timeout " +
+                     (result.window_full
+                          ? "with the window of " + std::to_string(pump_window / (1024 * 1024)) +
+                                " MiB full and input still open ("
+                          : "after the end of input (") +
+                     counts + ")");
+        return exit_failure;
+    default:
+        trace.ended("failure");
+        status.error(describe(step_name(result.failed, name), result.error));
+        return exit_failure;
+    }
+    trace.ended("server closed");
+    if (!result.input_finished || result.received != result.sent) {
+        status.error("server " + name + " closed the connection after echoing " +
+                     std::to_string(result.received) + " of " + std::to_string(result.sent) +
+                     " bytes sent" + (result.input_finished ? "" : " (input not finished)"));
+        return exit_failure;
+    }
+    status.line("Sent " + std::to_string(result.sent) + " bytes, received " +
+                std::to_string(result.received) + " bytes of echo");
+    return exit_ok;
+}
+
+} // namespace echo

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#include "udp_exchange.hpp"
+
+#include "echo/datagram.hpp"
+#include "echo/io.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <system_error>
+
+#include <poll.h>
+
+namespace echo {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool same(std::span<const std::byte> a, std::span<const std::byte> b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+[[noreturn]] void mismatch(std::span<const std::byte> sent, std::span<const std::byte> reply,
+                           std::size_t reply_size) {
+    if (reply_size != sent.size()) {
+        throw std::runtime_error("echo mismatch: sent " + std::to_string(sent.size()) +
+                                 " bytes, got " + std::to_string(reply_size) + " back");
+    }
+    const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), reply.begin());
+    throw std::runtime_error("echo mismatch at byte " + std::to_string(differs - sent.begin() + 1) +
+                             " of " + std::to_string(sent.size()));
+}
+
+} // namespace
+
+UdpExchange::UdpExchange(int sock, const Address& server, const ClientOptions& options,
+                         const Status& status)
+    : sock_(sock), server_(server), name_(server.to_string()), timeout_(options.timeout),
+      tries_(options.retries + 1), status_(status), reply_(datagram_buffer_size) {}
+
+std::span<const std::byte> UdpExchange::echo(std::span<const std::byte> datagram) {
+    for (unsigned attempt = 1; attempt <= tries_; ++attempt) {
+        if (attempt > 1) {
+            status_.line("No echo from " + name_ + " yet; sending again (try " +
+                         std::to_string(attempt) + " of " + std::to_string(tries_) + ")");
+        }
+        send(datagram);
+        if (const auto reply = await(datagram)) {
+            previous_.emplace(datagram.begin(), datagram.end());
+            return *reply;
+        }
+    }
+    throw std::runtime_error("no reply from " + name_ + " after " + std::to_string(tries_) +
+                             (tries_ == 1 ? " try" : " tries"));
+}
+
+// The ICMP error a datagram earned (Connection refused: nobody listens on that port) surfaces on
+// a later send or recv of the connected socket; it is about the send.
+void UdpExchange::refused(int error) const {
+    throw std::system_error(error, std::generic_category(), "send to " + name_);
+}
+
+void UdpExchange::send(std::span<const std::byte> datagram) {
+    for (;;) {
+        const IoResult sent = send_datagram(sock_, datagram);
+        if (sent.status == IoStatus::ok) {
+            status_.sent(name_, datagram);
+            return;
+        }
+        if (sent.status == IoStatus::error) {
+            refused(sent.error);
+        }
+        if (!wait_for(sock_, POLLOUT, timeout_)) {
+            return; // still no room to send: this try is lost, the next one may do better
+        }
+    }
+}
+
+std::optional<std::span<const std::byte>> UdpExchange::await(std::span<const std::byte> datagram) {
+    const auto deadline = Clock::now() + timeout_;
+    for (;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0 || !wait_for(sock_, POLLIN, left)) {
+            return std::nullopt;
+        }
+        const Received got = receive_datagram(sock_, reply_, 0);
+        if (got.io.status == IoStatus::would_block) {
+            continue;
+        }
+        if (got.io.status == IoStatus::error) {
+            refused(got.io.error);
+        }
+        const auto reply = std::span<const std::byte>(reply_).first(got.io.bytes);
+        if (status_.verbose()) {
+            status_.received(got.source == server_ ? name_ : got.source.to_string(), reply);
+        }
+        if (!(got.source == server_)) {
+            continue; // a stray datagram from someone else
+        }
+        if (got.size == datagram.size() && same(reply, datagram)) {
+            return reply;
+        }
+        if (previous_ && got.size == previous_->size() && same(reply, *previous_)) {
+            continue; // a late or duplicated echo of the datagram before
+        }
+        mismatch(datagram, reply, got.size);
+    }
+}
+
+} // namespace echo

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#include "status.hpp"
+
+#include "echo/io.hpp"
+#include "hexdump.hpp"
+#include "log_writer.hpp"
+
+#include <cstring>
+
+#include <unistd.h>
+
+namespace echo {
+
+namespace {
+
+void write_line(const std::string& text) {
+    // Never blocks, and errors are ignored on purpose: a script that read our "Listening on" line
+    // from a pipe and went away, or stopped reading, must not stop or stall the server.
+    standard_error().write(text);
+}
+
+} // namespace
+
+Status::Status(std::string_view program, bool quiet, bool verbose)
+    : program_(program), quiet_(quiet), verbose_(verbose && !quiet) {
+    standard_error();
+}
+
+void Status::line(std::string_view text) const {
+    if (!quiet_) {
+        write_line("[+] " + std::string(text) + "\n");
+    }
+}
+
+void Status::error(std::string_view text) const {
+    write_line(program_ + ": " + std::string(text) + "\n");
+}
+
+void Status::received(std::string_view peer, std::span<const std::byte> bytes) const {
+    if (verbose_) {
+        write_line("[<] " + std::to_string(bytes.size()) + " bytes from " + std::string(peer) +
+                   "\n" + hexdump(bytes));
+    }
+}
+
+void Status::sent(std::string_view peer, std::span<const std::byte> bytes) const {
+    if (verbose_) {
+        write_line("[>] " + std::to_string(bytes.size()) + " bytes to " + std::string(peer) + "\n" +
+                   hexdump(bytes));
+    }
+}
+
+void Status::event(std::string_view text) const {
+    if (verbose_) {
+        write_line("[*] " + std::string(text) + "\n");
+    }
+}
+
+bool Status::print(std::string_view text) const {
+    const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(text)));
+    if (written.status == IoStatus::error) {
+        error(describe("write standard output", written.error));
+        return false;
+    }
+    return true;
+}
+
+std::string describe(std::string_view step, int error) {
+    return std::string(step) + ": " + std::strerror(error);
+}
+
+} // namespace echo

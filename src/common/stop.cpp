@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#include "stop.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace echo {
+
+namespace {
+
+volatile std::sig_atomic_t stop_flag = 0;
+int stop_pipe[2] = {-1, -1};
+
+extern "C" void on_stop_signal(int /*signal*/) {
+    const int saved = errno;
+    stop_flag = 1;
+    const char byte = 's';
+    [[maybe_unused]] const ssize_t ignored = ::write(stop_pipe[1], &byte, 1);
+    errno = saved;
+}
+
+} // namespace
+
+void install_stop_handlers() {
+    if (stop_pipe[0] < 0 && ::pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        throw std::system_error(errno, std::generic_category(), "pipe");
+    }
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (const int signal : {SIGINT, SIGTERM}) {
+        // A program started in the background by a script has SIGINT ignored, so that Ctrl-C
+        // at the terminal stops the script, not it: leave it so, as shells and ping do.
+        struct sigaction inherited {};
+        if (signal == SIGINT && ::sigaction(signal, nullptr, &inherited) == 0 &&
+            inherited.sa_handler == SIG_IGN) {
+            continue;
+        }
+        if (::sigaction(signal, &action, nullptr) != 0) {
+            throw std::system_error(errno, std::generic_category(), "sigaction");
+        }
+    }
+}
+
+int stop_fd() noexcept {
+    return stop_pipe[0];
+}
+
+bool stop_requested() noexcept {
+    return stop_flag != 0;
+}
+
+} // namespace echo

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+// -k: many TCP peers at once, served by one event loop over non-blocking sockets.
+#include "connection_trace.hpp"
+#include "echo/io.hpp"
+#include "echo/net.hpp"
+#include "poller.hpp"
+#include "server_modes.hpp"
+#include "stop.hpp"
+
+#include <algorithm>
+#include <list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+
+#include <sys/socket.h>
+
+namespace echo {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Interest = Poller::Interest;
+using namespace std::chrono_literals;
+
+// What one read takes from a peer, and so the most echo a peer can have waiting for it.
+constexpr std::size_t chunk_size = 64 * 1024;
+
+// After accept(2) fails for want of descriptors or memory, how long new peers wait in the backlog
+// before we try again (unless a peer leaves first and frees a descriptor).
+constexpr auto accept_pause = 250ms;
+
+// "1 s", "0.5 s"
+std::string seconds_text(std::chrono::milliseconds duration) {
+    std::string text = std::to_string(duration.count() / 1000);
+    if (const auto millis = duration.count() % 1000; millis != 0) {
+        std::string fraction = std::to_string(1000 + millis).substr(1);
+        text += '.'; // not "." + ...: g++ 12 -O3 warns falsely about it (-Wrestrict)
+        text += fraction.substr(0, fraction.find_last_not_of('0') + 1);
+    }
+    return text + " s";
+}
+
+struct Peer {
+    Socket socket;
+    Address address;
+    std::uint64_t echoed = 0;
+    Clock::time_point last_active; // when a byte last moved, either way
+    // Echo the peer has not taken yet, held only while there is some. The peer is not read from
+    // meanwhile, so this (at most one chunk) is all the memory it costs beyond its entry here.
+    std::unique_ptr<std::byte[]> backlog;
+    std::span<const std::byte> unsent;
+    std::unique_ptr<ConnectionTrace> trace; // only with -v
+};
+
+class ManyPeers {
+  public:
+    ManyPeers(const ServerOptions& options, std::vector<Listener> listeners, const Status& status)
+        : options_(options), listeners_(std::move(listeners)), status_(status) {}
+
+    int run();
+
+  private:
+    using Peers = std::list<Peer>;
+
+    void accept_from(int listener, Clock::time_point now);
+    void serve(Peers::iterator peer, Clock::time_point now);
+    std::size_t count_echoed(Peer& peer, const IoResult& sent);
+    void close(Peers::iterator peer, std::string_view why);
+    void fail(Peers::iterator peer, const char* step, int error);
+    void close_idle(Clock::time_point now);
+    void watch_listeners(bool on);
+    [[nodiscard]] std::chrono::milliseconds time_to_deadline() const;
+
+    const ServerOptions& options_;
+    std::vector<Listener> listeners_;
+    const Status& status_;
+    Poller poller_;
+    Peers peers_; // least recently active first, so the next to go idle is at the front
+    std::unordered_map<int, Peers::iterator> by_fd_;
+    std::vector<std::byte> chunk_ = std::vector<std::byte>(chunk_size);
+    bool accepting_ = false;
+    std::optional<Clock::time_point> accept_paused_until_;
+    bool accept_failure_logged_ = false;
+    std::uint64_t clients_ = 0;
+    std::uint64_t echoed_ = 0;
+};
+
+int ManyPeers::run() {
+    poller_.add(stop_fd(), Interest::read);
+    for (;;) {
+        // Accept while there is room for one more peer and accept(2) is not resting.
+        const bool accept_more = peers_.size() < options_.max_clients && !accept_paused_until_;
+        if (accept_more != accepting_) {
+            watch_listeners(accept_more);
+        }
+        const std::span<const int> ready = poller_.wait(time_to_deadline());
+        const Clock::time_point now = Clock::now();
+        for (const int fd : ready) {
+            if (fd == stop_fd()) {
+                for (Peer& peer : peers_) {
+                    if (peer.trace) {
+                        peer.trace->ended("stopped by signal");
+                    }
+                }
+                status_.line(peers_.empty()
+                                 ? std::string("Stopped by signal")
+                                 : "Stopped by signal; " + std::to_string(peers_.size()) +
+                                       " clients dropped");
+                status_.line("Served " + std::to_string(clients_) + " clients, " +
+                             std::to_string(echoed_) + " bytes echoed");
+                return exit_ok;
+            }
+            // A peer is closed only while its own readiness is handled (or after the batch), so
+            // a descriptor later in `ready` never names a peer that has gone.
+            if (const auto found = by_fd_.find(fd); found != by_fd_.end()) {
+                serve(found->second, now);
+            } else {
+                accept_from(fd, now); // the rest are listeners
+            }
+        }
+        close_idle(now);
+        if (accept_paused_until_ && now >= *accept_paused_until_) {
+            accept_paused_until_.reset();
+        }
+    }
+}
+
+void ManyPeers::accept_from(int listener, Clock::time_point now) {
+    while (peers_.size() < options_.max_clients) {
+        std::optional<Accepted> accepted;
+        try {
+            accepted = accept_peer(listener);
+            if (!accepted) {
+                accept_failure_logged_ = false; // caught up with the backlog
+                return;
+            }
+            poller_.add(accepted->socket.fd(), Interest::read);
+        } catch (const std::system_error& error) {
+            // Out of descriptors (EMFILE, ENFILE) or memory: the peer stays in the backlog.
+            // Stop watching the listeners for a while, or the next wait would return at once.
+            if (!accept_failure_logged_) {
+                status_.error(std::string(error.what()) + " (new peers wait in the backlog)");
+                accept_failure_logged_ = true;
+            }
+            accept_paused_until_ = now + accept_pause;
+            return;
+        }
+        ++clients_;
+        status_.line("Client connected: " + accepted->peer.to_string());
+        Peer& peer = peers_.emplace_back();
+        peer.socket = std::move(accepted->socket);
+        peer.address = accepted->peer;
+        peer.last_active = now;
+        if (status_.verbose()) {
+            peer.trace = std::make_unique<ConnectionTrace>(status_, peer.address.to_string());
+        }
+        by_fd_.emplace(peer.socket.fd(), std::prev(peers_.end()));
+    }
+}
+
+// Over 60 lines, kept whole on purpose: one peer's turn of the event loop (read, write, FIN,
+// failure, and what to wait for next), the -k twin of echo_by_copy().
+void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
+    const int fd = peer->socket.fd();
+    std::size_t moved = 0;
+    if (peer->backlog) {
+        // Room at last for the rest of an echo.
+        const IoResult sent = write_some(fd, peer->unsent);
+        if (sent.status == IoStatus::error) {
+            return fail(peer, "send to", sent.error);
+        }
+        moved = count_echoed(*peer, sent);
+        if (peer->trace && moved > 0) {
+            peer->trace->sent(peer->unsent.first(moved));
+        }
+        peer->unsent = peer->unsent.subspan(moved);
+        if (peer->unsent.empty()) {
+            peer->backlog.reset();
+            poller_.change(fd, Interest::read);
+        }
+    } else {
+        const IoResult received = read_some(fd, chunk_);
+        if (received.status == IoStatus::would_block) {
+            return;
+        }
+        if (received.status == IoStatus::error) {
+            return fail(peer, "recv from", received.error);
+        }
+        if (received.status == IoStatus::eof) {
+            // Half-close: the peer sends no more, and all it sent has been echoed (it is read
+            // only when nothing is unsent). Our FIN follows the echo; then let go.
+            if (peer->trace) {
+                peer->trace->peer_closed_write();
+            }
+            ::shutdown(fd, SHUT_WR);
+            if (peer->trace) {
+                peer->trace->closed_write();
+            }
+            return close(peer, "peer closed, echo complete");
+        }
+        moved = received.bytes;
+        const std::span<const std::byte> echo = std::span(chunk_).first(received.bytes);
+        if (peer->trace) {
+            peer->trace->received(echo);
+        }
+        const IoResult sent = write_some(fd, echo);
+        if (sent.status == IoStatus::error) {
+            return fail(peer, "send to", sent.error);
+        }
+        const std::size_t taken = count_echoed(*peer, sent);
+        if (peer->trace && taken > 0) {
+            peer->trace->sent(echo.first(taken));
+        }
+        if (taken < echo.size()) {
+            // The peer takes its echo slower than it sends: keep the rest, and read no more
+            // from it until that has gone. Its unread bytes wait in the kernel meanwhile.
+            const std::span<const std::byte> rest = echo.subspan(taken);
+            peer->backlog = std::make_unique_for_overwrite<std::byte[]>(rest.size());
+            std::copy(rest.begin(), rest.end(), peer->backlog.get());
+            peer->unsent = std::span(peer->backlog.get(), rest.size());
+            poller_.change(fd, Interest::write);
+        }
+    }
+    if (moved > 0) {
+        peer->last_active = now;
+        peers_.splice(peers_.end(), peers_, peer); // now the most recently active
+    }
+}
+
+std::size_t ManyPeers::count_echoed(Peer& peer, const IoResult& sent) {
+    const std::size_t taken = sent.status == IoStatus::ok ? sent.bytes : 0;
+    peer.echoed += taken;
+    echoed_ += taken;
+    return taken;
+}
+
+void ManyPeers::close(Peers::iterator peer, std::string_view why) {
+    if (peer->trace) {
+        peer->trace->ended(why);
+    }
+    const std::string line = "Client " + peer->address.to_string() + " disconnected (" +
+                             std::to_string(peer->echoed) + " bytes echoed)";
+    poller_.remove(peer->socket.fd());
+    by_fd_.erase(peer->socket.fd());
+    peers_.erase(peer);           // closes the socket
+    accept_paused_until_.reset(); // a descriptor is free again
+    status_.line(line);           // after the close, so that the line means it is gone
+}
+
+// A reset, EPIPE or any other error ends this peer only, and is the peer's affair rather than the
+// server's: a status line (which -q silences), not an error line.
+void ManyPeers::fail(Peers::iterator peer, const char* step, int error) {
+    status_.line(describe(std::string(step) + " " + peer->address.to_string(), error));
+    close(peer, describe(step, error));
+}
+
+void ManyPeers::close_idle(Clock::time_point now) {
+    if (!options_.idle_timeout) {
+        return;
+    }
+    while (!peers_.empty() && now - peers_.front().last_active >= *options_.idle_timeout) {
+        const std::string idle = "idle for " + seconds_text(*options_.idle_timeout);
+        status_.line("Client " + peers_.front().address.to_string() + " " + idle + ", closing");
+        close(peers_.begin(), idle);
+    }
+}
+
+void ManyPeers::watch_listeners(bool on) {
+    for (const Listener& listener : listeners_) {
+        if (on) {
+            poller_.add(listener.socket.fd(), Interest::read);
+        } else {
+            poller_.remove(listener.socket.fd());
+        }
+    }
+    accepting_ = on;
+}
+
+// How long the loop may sleep: until the next peer would go idle or accepting resumes, rounded
+// up (waking early would only spin until the deadline); -1 (forever) when nothing is due.
+std::chrono::milliseconds ManyPeers::time_to_deadline() const {
+    std::optional<Clock::time_point> deadline = accept_paused_until_;
+    if (options_.idle_timeout && !peers_.empty()) {
+        const Clock::time_point idle = peers_.front().last_active + *options_.idle_timeout;
+        deadline = deadline ? std::min(*deadline, idle) : idle;
+    }
+    if (!deadline) {
+        return -1ms;
+    }
+    return std::max(0ms, std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()));
+}
+
+} // namespace
+
+int serve_many_tcp_peers(const ServerOptions& options, std::vector<Listener> listeners,
+                         const Status& status) {
+    return ManyPeers(options, std::move(listeners), status).run();
+}
+
+} // namespace echo

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits; with -k,
+// serves many peers at once until stopped; with --udp, echoes every datagram to its sender until
+// stopped.
+#include "echo/resolve.hpp"
+#include "listeners.hpp"
+#include "server_modes.hpp"
+#include "server_options.hpp"
+#include "standard_descriptors.hpp"
+#include "status.hpp"
+#include "stop.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <exception>
+
+#include <sys/socket.h>
+
+using namespace echo;
+
+int main(int argc, char* argv[]) {
+    ensure_standard_descriptors(); // before anything opens a descriptor
+    std::signal(SIGPIPE, SIG_IGN); // a vanished peer is an EPIPE error, not a dead server
+    const char* const program = "echo-server";
+
+    ServerOptions options;
+    try {
+        options = parse_server_options(argc, argv);
+    } catch (const UsageError& error) {
+        Status(program, false).error(std::string(error.what()) + " (try --help)");
+        return exit_usage;
+    }
+    if (options.help || options.version) {
+        const std::string text = options.help ? server_usage() : version_line(program);
+        return Status(program, false).print(text) ? exit_ok : exit_failure;
+    }
+
+    const Status status(program, options.quiet, options.verbose);
+    try {
+        install_stop_handlers();
+        const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
+        std::vector<Address> addresses;
+        for (const std::string& host : options.hosts) {
+            for (const Address& address :
+                 resolve(host, options.port, options.family, socktype, true)) {
+                if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
+                    addresses.push_back(address); // -H localhost -H ::1: once
+                }
+            }
+        }
+        std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
+        for (const Listener& listener : listeners) {
+            status.line("Listening on " + listener.address.to_string() +
+                        (options.udp ? " (UDP)" : " (TCP)"));
+        }
+        if (options.udp) {
+            return serve_udp(options, std::move(listeners), status);
+        }
+        if (options.keep_open) {
+            return serve_many_tcp_peers(options, std::move(listeners), status);
+        }
+        return serve_one_tcp_peer(options, std::move(listeners), status);
+    } catch (const std::exception& error) {
+        status.error(error.what());
+        return exit_failure;
+    }
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include "connection_trace.hpp"
+#include "echo/io.hpp"
+#include "echo/net.hpp"
+#include "server_modes.hpp"
+#include "stop.hpp"
+#include "stream_echo.hpp"
+
+#include <cerrno>
+#include <optional>
+#include <system_error>
+
+#include <poll.h>
+
+namespace echo {
+
+namespace {
+
+// Waits for the first peer on any listener; nullopt when a stop was requested.
+std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
+    std::vector<pollfd> fds;
+    fds.reserve(listeners.size() + 1);
+    for (const Listener& listener : listeners) {
+        fds.push_back({listener.socket.fd(), POLLIN, 0});
+    }
+    fds.push_back({stop_fd(), POLLIN, 0});
+    for (;;) {
+        poll_all(fds);
+        if (fds.back().revents != 0) {
+            return std::nullopt;
+        }
+        for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
+            if (fds[i].revents != 0) {
+                if (auto accepted = accept_peer(fds[i].fd)) {
+                    return accepted;
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
+                       const Status& status) {
+    std::optional<Accepted> accepted = accept_first(listeners);
+    if (!accepted) {
+        status.line("Stopped by signal");
+        return exit_ok;
+    }
+    listeners.clear(); // one peer only: later connections are refused, not left waiting
+
+    const std::string peer = accepted->peer.to_string();
+    status.line("Client connected: " + peer);
+    ConnectionTrace trace(status, peer);
+    const EchoOutcome outcome =
+        echo_until_eof(accepted->socket.fd(), stop_fd(), status.verbose() ? &trace : nullptr,
+                       options.splice ? EchoPath::fastest : EchoPath::portable);
+    accepted->socket.reset();
+    trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"
+                : outcome.end == EchoOutcome::End::stopped     ? "stopped by signal"
+                                                           : describe(outcome.step, outcome.error));
+
+    switch (outcome.end) {
+    case EchoOutcome::End::peer_finished:
+        status.line("Client " + peer + " disconnected (" + std::to_string(outcome.bytes) +
+                    " bytes echoed)");
+        return exit_ok;
+    case EchoOutcome::End::stopped:
+        status.line("Stopped by signal; client " + peer + " dropped (" +
+                    std::to_string(outcome.bytes) + " bytes echoed)");
+        return exit_ok;
+    case EchoOutcome::End::failed:
+        break;
+    }
+    status.error(describe(std::string(outcome.step) + " " + peer, outcome.error));
+    status.line("Client " + peer + " disconnected (" + std::to_string(outcome.bytes) +
+                " bytes echoed)");
+    return exit_failure;
+}
+
+} // namespace echo

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#include "server_options.hpp"
+
+#include <getopt.h>
+
+namespace echo {
+
+namespace {
+
+// Long options without a short form.
+constexpr int max_clients_option = 0x100;
+constexpr int idle_timeout_option = 0x101;
+constexpr int no_splice_option = 0x102;
+
+} // namespace
+
+std::string server_usage() {
+    return "Usage: echo-server [OPTION]...\n"
+           "Echo every byte a TCP peer sends back to it, until it closes; with -k, for many\n"
+           "peers at once, until stopped. With --udp, echo every datagram back to whoever\n"
+           "sent it, for any number of senders, until stopped.\n"
+           "\n"
+           "  -H, --host HOST     address or name to listen on (default localhost;\n"
+           "                      every address of the name is served); give -H again\n"
+           "                      to listen on more hosts, e.g. -H 0.0.0.0 -H ::\n"
+           "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
+           "  -4                  IPv4 only\n"
+           "  -6                  IPv6 only\n"
+           "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
+           "                      (default: one peer, then exit; with --udp: no change)\n"
+           "  --max-clients N     with -k: at most N peers at once (default 256); more wait\n"
+           "                      in the listen backlog until one leaves\n"
+           "  --idle-timeout SEC  with -k: close a peer that moved no data for SEC seconds\n"
+           "                      (default: never; fractions allowed)\n"
+           "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
+           "                      every sender, until SIGINT or SIGTERM; never answers\n"
+           "                      source ports 0, 7, 13, 19, 37 or its own address\n"
+           "                      (echo loops)\n"
+           "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
+           "                      hexdump, and each connection's events, on stderr\n"
+           "  -q, --quiet         print errors only\n"
+           "  --no-splice         one TCP peer (no -k, no --udp): echo through our own\n"
+           "                      buffer with read/write, not splice(2); to compare, or for\n"
+           "                      odd kernels\n"
+           "  -h, --help          show this help and exit\n"
+           "  -V, --version       show the version and exit\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n";
+}
+
+// Every option getopt_long(3) knows, by long name.
+const option long_options[] = {
+    {"host", required_argument, nullptr, 'H'},
+    {"port", required_argument, nullptr, 'p'},
+    {"udp", no_argument, nullptr, 'u'},
+    {"quiet", no_argument, nullptr, 'q'},
+    {"verbose", no_argument, nullptr, 'v'},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'V'},
+    {"keep-open", no_argument, nullptr, 'k'},
+    {"max-clients", required_argument, nullptr, max_clients_option},
+    {"idle-timeout", required_argument, nullptr, idle_timeout_option},
+    {"no-splice", no_argument, nullptr, no_splice_option},
+    {nullptr, 0, nullptr, 0},
+};
+
+ServerOptions parse_server_options(int argc, char* argv[]) {
+    ServerOptions options;
+    bool limits_given = false;
+    bool host_given = false;
+    optind = 0; // glibc: 0 starts a fresh parse
+    opterr = 0;
+    for (;;) {
+        const int option = getopt_long(argc, argv, ":H:p:46kuqvhV", long_options, nullptr);
+        if (option == -1) {
+            break;
+        }
+        if (option == ':') {
+            throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+        }
+        if (option == 'H') {
+            if (!host_given) {
+                options.hosts.clear(); // the first -H replaces the default
+                host_given = true;
+            }
+            options.hosts.push_back(parse_host(optarg));
+        } else if (option == 'u') {
+            options.udp = true;
+        } else if (option == 'k') {
+            options.keep_open = true;
+        } else if (option == max_clients_option) {
+            options.max_clients = parse_count(optarg, "--max-clients", 1, 1'000'000);
+            limits_given = true;
+        } else if (option == idle_timeout_option) {
+            options.idle_timeout = parse_seconds(optarg, "--idle-timeout");
+            limits_given = true;
+        } else if (option == no_splice_option) {
+            options.splice = false;
+        } else if (!apply_common_option(option, optarg, true, options)) {
+            throw UsageError(rejection(argc, argv, long_options));
+        }
+    }
+    if (optind < argc) {
+        throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
+    }
+    check_common_options(options);
+    // The one-peer default and UDP have no peers to limit: say so rather than ignore what was
+    // asked. -k with --udp is accepted: a UDP server already serves until it is stopped.
+    if (limits_given && !options.keep_open) {
+        throw UsageError("--max-clients and --idle-timeout need -k (--keep-open)");
+    }
+    if (limits_given && options.udp) {
+        throw UsageError("--max-clients and --idle-timeout apply to TCP peers, not --udp");
+    }
+    // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
+    if (!options.splice && (options.keep_open || options.udp)) {
+        throw UsageError("--no-splice applies to the one-peer TCP mode, not -k or --udp");
+    }
+    return options;
+}
+
+} // namespace echo

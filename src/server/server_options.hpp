@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "cli.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace echo {
+
+struct ServerOptions : CommonOptions {
+    std::vector<std::string> hosts{default_host}; // -H, as often as given: every one is served
+    bool udp = false;       // echo datagrams to every sender instead of one TCP peer's stream
+    bool keep_open = false; // -k: serve many peers, until stopped
+    std::uint64_t max_clients = 256;                       // with -k: peers served at once
+    std::optional<std::chrono::milliseconds> idle_timeout; // with -k: close a peer silent this long
+    bool splice = true; // --no-splice: echo through our own buffer, never splice(2)
+};
+
+// Parses echo-server's command line; throws UsageError and never exits. Not thread-safe: it uses
+// getopt_long(3), whose state it resets first.
+ServerOptions parse_server_options(int argc, char* argv[]);
+
+std::string server_usage();
+
+} // namespace echo

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The two ways echo_until_eof() moves bytes. It alone picks between them (stream_echo.cpp);
+// nothing else should call these.
+
+#include "stream_echo.hpp"
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace echo::detail {
+
+// Waits until `peer` is ready for `events` or a stop is requested; true means stop.
+// No `events` only checks for a stop, without waiting.
+bool wait_or_stop(int peer, short events, int stop_fd);
+
+// How often a loop that never has to wait looks for a stop anyway.
+inline constexpr unsigned rounds_between_stop_checks = 256;
+
+// The portable loop, carrying on from `so_far` with `pending` bytes already read from the peer
+// and still owed to it. With a `trace`, every chunk and both FINs are shown.
+EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutcome so_far,
+                         std::span<const std::byte> pending);
+
+struct SpliceEnd {
+    // The kernel cannot splice this socket (EINVAL, ENOSYS: not Linux, an old kernel, gVisor),
+    // or not past urgent data: `outcome` so far and `pending` must be carried on by the
+    // portable loop.
+    bool unsupported = false;
+    EchoOutcome outcome;
+    std::vector<std::byte> pending;
+};
+
+// Linux: socket -> pipe -> socket with splice(2), the bytes never copied through user space.
+SpliceEnd echo_by_splice(int peer, int stop_fd);
+
+} // namespace echo::detail

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+#include "connection_trace.hpp"
+#include "echo/datagram.hpp"
+#include "echo/io.hpp"
+#include "line_budget.hpp"
+#include "loop_guard.hpp"
+#include "sender_memory.hpp"
+#include "server_modes.hpp"
+#include "stop.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdint>
+#include <optional>
+#include <system_error>
+
+#include <poll.h>
+
+namespace echo {
+
+namespace {
+
+constexpr std::size_t datagrams_per_wakeup = 64; // per socket; then poll again: a stop stays prompt
+constexpr std::size_t batch_capacity = 32;       // datagrams per recvmmsg/sendmmsg
+constexpr int socket_buffer_bytes = 1 << 20;     // room for bursts of large datagrams
+constexpr std::size_t senders_remembered = 512;  // per generation: see SenderMemory
+// Lines a second about senders, per kind (new, refused, failing): a flood of senders, each said
+// once, must not become a flood of lines. The rest are counted, and the count said.
+constexpr std::size_t sender_lines_per_second = 10;
+
+using Clock = LineBudget::Clock;
+
+// Errors a datagram socket reports on recv for something that went before (an ICMP error for an
+// earlier answer) or that passes (a memory shortage). Anything else is a bug: it is thrown.
+bool passing(int error) {
+    switch (error) {
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case EHOSTUNREACH:
+    case EHOSTDOWN:
+    case ENETUNREACH:
+    case ENETDOWN:
+    case EPROTO:
+    case ETIMEDOUT:
+    case EMSGSIZE:
+    case ENOBUFS:
+    case ENOMEM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+class UdpEcho final {
+  public:
+    UdpEcho(std::vector<Listener> listeners, const Status& status)
+        : listeners_(std::move(listeners)), status_(status), batch_(batch_capacity),
+          senders_(senders_remembered), host_(host_addresses()) {
+        for (const Listener& listener : listeners_) {
+            set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
+            own_.push_back(listener.address);
+        }
+        own_.emplace_back(); // the address of the datagram at hand: see answer()
+    }
+
+    int run() {
+        std::vector<pollfd> fds;
+        for (const Listener& listener : listeners_) {
+            fds.push_back({listener.socket.fd(), POLLIN, 0});
+        }
+        fds.push_back({stop_fd(), POLLIN, 0});
+        for (;;) {
+            wait(fds);
+            say_omitted(Clock::now());
+            if (fds.back().revents != 0) {
+                return stopped();
+            }
+            for (std::size_t i = 0; i < listeners_.size(); ++i) {
+                if (fds[i].revents != 0 && !serve(listeners_[i])) {
+                    return stopped();
+                }
+            }
+        }
+    }
+
+  private:
+    // poll(2) until a socket is ready, a stop is requested, or a count of lines left unsaid is
+    // due.
+    void wait(std::vector<pollfd>& fds) const {
+        std::optional<Clock::time_point> due;
+        for (const LineBudget* budget : {&new_senders_, &refused_senders_, &failing_senders_}) {
+            if (const auto at = budget->due(); at && (!due || *at < *due)) {
+                due = at;
+            }
+        }
+        int timeout = -1;
+        if (due) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - Clock::now());
+            timeout = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
+        }
+        while (::poll(fds.data(), fds.size(), timeout) < 0) {
+            if (errno != EINTR) {
+                throw std::system_error(errno, std::generic_category(), "poll");
+            }
+        }
+    }
+
+    // Whether a line about a sender may be written now; what went unsaid before is said first.
+    bool may_say(LineBudget& budget) {
+        const Clock::time_point now = Clock::now();
+        say_omitted(now);
+        return budget.admit(now);
+    }
+
+    // The counts of lines left unsaid in a second that is over (`now`), or in the last one (at
+    // the end, no `now`).
+    void say_omitted(std::optional<Clock::time_point> now) {
+        const auto omitted = [&now](LineBudget& budget) {
+            return now ? budget.omitted(*now) : budget.omitted_at_end();
+        };
+        if (const std::uint64_t count = omitted(new_senders_); count > 0) {
+            status_.line("... and " + std::to_string(count) +
+                         " more new senders in the last second");
+        }
+        if (const std::uint64_t count = omitted(refused_senders_); count > 0) {
+            status_.line("... and " + std::to_string(count) +
+                         " more senders ignored by the loop guard in the last second");
+        }
+        if (const std::uint64_t count = omitted(failing_senders_); count > 0) {
+            status_.error("... and " + std::to_string(count) +
+                          " more errors with senders in the last second");
+        }
+    }
+
+    // Answers the datagrams waiting on `listener`, a bounded number of them; false on a stop.
+    // They come and go in batches (recvmmsg/sendmmsg): a fifth less CPU per datagram than one
+    // recvmsg and one sendmsg each (bench/README.md).
+    bool serve(const Listener& listener) {
+        for (std::size_t taken = 0; taken < datagrams_per_wakeup;) {
+            const IoResult got = batch_.receive(listener.socket.fd(), listener.address.port());
+            if (got.status == IoStatus::would_block) {
+                return true;
+            }
+            if (got.status == IoStatus::error) {
+                receive_failed(listener, got.error);
+                ++taken;
+                continue;
+            }
+            answers_.clear();
+            for (std::size_t i = 0; i < batch_.size(); ++i) {
+                if (worth_answering(batch_.received(i), batch_.data(i))) {
+                    answers_.push_back(i);
+                }
+            }
+            if (!send_answers(listener)) {
+                return false;
+            }
+            if (batch_.size() < batch_capacity) {
+                return true; // all that was waiting
+            }
+            taken += batch_.size();
+        }
+        return true;
+    }
+
+    void receive_failed(const Listener& listener, int error) {
+        const std::string step = "recv on " + listener.address.to_string();
+        if (!passing(error)) {
+            throw std::system_error(error, std::generic_category(), step);
+        }
+        // Not tied to any one sender we could name: said once per kind, then counted.
+        if (std::find(receive_errors_.begin(), receive_errors_.end(), error) ==
+            receive_errors_.end()) {
+            receive_errors_.push_back(error);
+            status_.error(describe(step, error) + " (an earlier answer failed; carrying on)");
+        }
+    }
+
+    // Whether to echo a datagram: not one that was cut, nor one that risks a loop.
+    bool worth_answering(const Received& got, std::span<const std::byte> data) {
+        // Named only when something is said: formatting an address for every datagram costs.
+        const auto sender = [&got] { return got.source.to_string(); };
+        if (status_.verbose()) {
+            status_.received(sender(), data);
+        }
+        if (got.size > got.io.bytes) {
+            if (senders_.first(got.source, SenderMemory::cut) && may_say(failing_senders_)) {
+                status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
+                              sender() + " is larger than any UDP datagram; dropped");
+            }
+            return false;
+        }
+        own_.back() = got.local;
+        if (const auto risk = loop_risk(got.source, own_, host_)) {
+            ++refused_;
+            if (senders_.first(got.source, SenderMemory::refused) && may_say(refused_senders_)) {
+                status_.line("Ignoring datagrams from " + sender() + ": " + *risk +
+                             " could start an endless echo loop");
+            }
+            if (status_.verbose()) {
+                status_.event("not answering " + sender() + " (loop guard)");
+            }
+            return false;
+        }
+        if (senders_.first(got.source, SenderMemory::seen) && may_say(new_senders_)) {
+            status_.line("First datagram from " + sender());
+        }
+        return true;
+    }
+
+    // Sends every chosen answer of the batch; false on a stop.
+    bool send_answers(const Listener& listener) {
+        std::size_t done = 0;
+        while (done < answers_.size()) {
+            std::size_t sent = 0;
+            const IoResult io =
+                batch_.send(listener.socket.fd(), std::span(answers_).subspan(done), sent);
+            for (std::size_t k = done; k < done + sent; ++k) {
+                const std::span<const std::byte> data = batch_.data(answers_[k]);
+                ++datagrams_;
+                bytes_ += data.size();
+                if (status_.verbose()) {
+                    status_.sent(batch_.received(answers_[k]).source.to_string(), data);
+                }
+            }
+            done += sent;
+            if (io.status == IoStatus::ok) {
+                return true;
+            }
+            if (io.status == IoStatus::error) {
+                // One sender's trouble is its own: said once, and the server carries on.
+                const Received& failed = batch_.received(answers_[done]);
+                if (senders_.first(failed.source, SenderMemory::send_failed) &&
+                    may_say(failing_senders_)) {
+                    status_.error(describe("send to " + failed.source.to_string(), io.error));
+                }
+                ++done;
+                continue;
+            }
+            // Our send buffer is full: it drains to the network whatever the peer does, so
+            // waiting (for that or a stop) cannot hang.
+            std::array<pollfd, 2> fds{{{listener.socket.fd(), POLLOUT, 0}, {stop_fd(), POLLIN, 0}}};
+            if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+                throw std::system_error(errno, std::generic_category(), "poll");
+            }
+            if (fds[1].revents != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    int stopped() {
+        say_omitted(std::nullopt);
+        std::string summary = "Stopped by signal; " + plural(datagrams_, "datagram") + " (" +
+                              plural(bytes_, "byte") + ") echoed";
+        if (refused_ > 0) {
+            summary += ", " + std::to_string(refused_) + " refused by the loop guard";
+        }
+        status_.line(summary);
+        return exit_ok;
+    }
+
+    std::vector<Listener> listeners_;
+    const Status& status_;
+    DatagramBatch batch_;
+    std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
+    SenderMemory senders_;
+    LineBudget new_senders_{sender_lines_per_second};
+    LineBudget refused_senders_{sender_lines_per_second};
+    LineBudget failing_senders_{sender_lines_per_second};
+    std::vector<Address> own_;
+    std::vector<Address> host_; // the addresses of this host's interfaces, when we started
+    std::vector<int> receive_errors_;
+    std::uint64_t datagrams_ = 0;
+    std::uint64_t bytes_ = 0;
+    std::uint64_t refused_ = 0;
+};
+
+} // namespace
+
+int serve_udp(const ServerOptions& /*options*/, std::vector<Listener> listeners,
+              const Status& status) {
+    return UdpEcho(std::move(listeners), status).run();
+}
+
+} // namespace echo

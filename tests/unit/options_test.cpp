@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: MIT
+#include "catch.hpp"
+
+#include "client_options.hpp"
+#include "server_options.hpp"
+
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+using echo::UsageError;
+
+namespace {
+
+// getopt_long wants mutable argv; keep the strings alive for the parse.
+struct Args {
+    explicit Args(std::vector<std::string> words) : strings(std::move(words)) {
+        for (std::string& word : strings) {
+            pointers.push_back(word.data());
+        }
+        pointers.push_back(nullptr);
+    }
+    [[nodiscard]] int argc() const { return static_cast<int>(strings.size()); }
+    char** argv() { return pointers.data(); }
+    std::vector<std::string> strings;
+    std::vector<char*> pointers;
+};
+
+echo::ServerOptions server(std::vector<std::string> words) {
+    words.insert(words.begin(), "echo-server");
+    Args args(std::move(words));
+    return echo::parse_server_options(args.argc(), args.argv());
+}
+
+echo::ClientOptions client(std::vector<std::string> words) {
+    words.insert(words.begin(), "echo-client");
+    Args args(std::move(words));
+    return echo::parse_client_options(args.argc(), args.argv());
+}
+
+template <typename Parse>
+std::string usage_error(Parse parse) {
+    try {
+        parse();
+    } catch (const UsageError& error) {
+        return error.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST_CASE("Server defaults are the tutorial's", "[options]") {
+    const echo::ServerOptions options = server({});
+    CHECK(options.hosts == std::vector<std::string>{"localhost"});
+    CHECK(options.port == 1234);
+    CHECK(options.family == echo::Family::any);
+    CHECK_FALSE(options.quiet);
+    CHECK_FALSE(options.help);
+    CHECK_FALSE(options.version);
+    CHECK_FALSE(options.keep_open);
+    CHECK(options.max_clients == 256);
+    CHECK_FALSE(options.idle_timeout);
+    CHECK(options.splice);
+}
+
+TEST_CASE("Server options in short, long and attached forms", "[options]") {
+    const echo::ServerOptions a = server({"-H", "::1", "-p", "0", "-6", "-q"});
+    CHECK(a.hosts == std::vector<std::string>{"::1"});
+    CHECK(a.port == 0);
+    CHECK(a.family == echo::Family::ipv6);
+    CHECK(a.quiet);
+    const echo::ServerOptions b = server({"--host=127.0.0.1", "--port", "65535", "-4"});
+    CHECK(b.hosts == std::vector<std::string>{"127.0.0.1"});
+    const std::vector<std::string> both{"0.0.0.0", "::"};
+    CHECK(server({"-H", "0.0.0.0", "--host=::"}).hosts == both);
+    CHECK(b.port == 65535);
+    CHECK(b.family == echo::Family::ipv4);
+    CHECK(server({"-p80"}).port == 80);
+    CHECK(server({"-qh"}).help);
+    CHECK(server({"--version"}).version);
+    CHECK(server({"-V"}).version);
+    CHECK_FALSE(server({"--no-splice"}).splice);
+}
+
+TEST_CASE("Options can be parsed twice in one process", "[options]") {
+    CHECK(server({"-p", "7"}).port == 7);
+    CHECK(server({"-p", "8"}).port == 8);
+    CHECK(client({"-p", "9"}).port == 9);
+}
+
+TEST_CASE("Server usage errors", "[options]") {
+    CHECK(usage_error([] { server({"--bogus"}); }) == "unknown option --bogus");
+    CHECK(usage_error([] { server({"--bogus=1"}); }) == "unknown option --bogus");
+    CHECK(usage_error([] { server({"-x"}); }) == "unknown option -x");
+    CHECK(usage_error([] { server({"-p"}); }) == "option -p needs a value");
+    CHECK(usage_error([] { server({"--port"}); }) == "option --port needs a value");
+    CHECK(usage_error([] { server({"-H"}); }) == "option -H needs a value");
+    CHECK(usage_error([] { server({"-H", ""}); }).find("--host needs") == 0);
+    CHECK(usage_error([] { server({"extra"}); }) == "unexpected argument 'extra'");
+    CHECK(usage_error([] { server({"--no-splice=1"}); }) == "option --no-splice takes no value");
+    CHECK(usage_error([] { server({"--no-splice", "-k"}); }).find("--no-splice applies") == 0);
+    CHECK(usage_error([] { server({"-u", "--no-splice"}); }).find("--no-splice applies") == 0);
+    CHECK(usage_error([] {
+              server({"-4", "-6"});
+          }).find("exclude each other") != std::string::npos);
+    CHECK(usage_error([] { server({"-H", "::1", "-H", ""}); }).find("--host needs") == 0);
+    for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  server({"-p", bad});
+              }) == std::string("port must be a whole number in 0..65535, not '") + bad + "'");
+    }
+}
+
+TEST_CASE("Keep-open and its limits", "[options]") {
+    CHECK(server({"-k"}).keep_open);
+    CHECK(server({"--keep-open"}).keep_open);
+    CHECK(server({"-kq"}).quiet);
+    const echo::ServerOptions a = server({"-k", "--max-clients", "2", "--idle-timeout", "0.5"});
+    CHECK(a.max_clients == 2);
+    REQUIRE(a.idle_timeout);
+    CHECK(*a.idle_timeout == 500ms);
+    const echo::ServerOptions b = server({"--max-clients=1000000", "--idle-timeout=86400", "-k"});
+    CHECK(b.max_clients == 1000000);
+    CHECK(b.idle_timeout == std::chrono::milliseconds(86400s));
+    CHECK(server({"-k", "--max-clients", "1"}).max_clients == 1);
+    CHECK(server({"-k", "--idle-timeout", "0.0001"}).idle_timeout == 1ms);
+    CHECK(server({"-k", "--max-clients", "3", "--max-clients", "4"}).max_clients == 4);
+}
+
+TEST_CASE("Keep-open usage errors", "[options]") {
+    for (const char* bad : {"0", "-1", "abc", "1.5", "1000001", "", " 5", "5 ", "0x10", "+3",
+                            "99999999999999999999"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  server({"-k", "--max-clients", bad});
+              }) ==
+              std::string("--max-clients takes a whole number in 1..1000000, not '") + bad + "'");
+    }
+    for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s", "0.0"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  server({"-k", "--idle-timeout", bad});
+              }) ==
+              std::string("--idle-timeout takes seconds greater than 0 and at most 86400, not '") +
+                  bad + "'");
+    }
+    CHECK(usage_error([] {
+              server({"-k", "--max-clients"});
+          }) == "option --max-clients needs a value");
+    CHECK(usage_error([] {
+              server({"-k", "--idle-timeout"});
+          }) == "option --idle-timeout needs a value");
+    CHECK(usage_error([] { server({"--keep-open=yes"}); }) == "option --keep-open takes no value");
+    // The limits only mean something with -k; without it they are refused, not ignored.
+    const std::string without_k = "--max-clients and --idle-timeout need -k (--keep-open)";
+    CHECK(usage_error([] { server({"--max-clients", "5"}); }) == without_k);
+    CHECK(usage_error([] { server({"--idle-timeout", "5"}); }) == without_k);
+    // -k changes nothing for UDP, which serves until stopped anyway; its limits do not apply.
+    const echo::ServerOptions udp = server({"-k", "--udp"});
+    CHECK(udp.keep_open);
+    CHECK(udp.udp);
+    const std::string not_udp = "--max-clients and --idle-timeout apply to TCP peers, not --udp";
+    CHECK(usage_error([] { server({"-k", "-u", "--max-clients", "5"}); }) == not_udp);
+    CHECK(usage_error([] { server({"-ku", "--idle-timeout", "5"}); }) == not_udp);
+}
+
+TEST_CASE("Client defaults are the tutorial's", "[options]") {
+    const echo::ClientOptions options = client({});
+    CHECK(options.host == "localhost");
+    CHECK(options.port == 1234);
+    CHECK(options.message == "Hola, servidor!");
+    CHECK_FALSE(options.stream);
+    CHECK(options.timeout == 10s);
+}
+
+TEST_CASE("Client words, stream and timeout", "[options]") {
+    CHECK(client({"hello", "big", "world"}).message == "hello big world");
+    CHECK(client({"hello", "-q", "world"}).message == "hello world");
+    CHECK(client({"--", "-x"}).message == "-x");
+    CHECK(client({""}).message.empty());
+    CHECK(client({"-"}).stream);
+    CHECK(client({"-t", "0.5"}).timeout == 500ms);
+    CHECK(client({"--timeout=2"}).timeout == 2s);
+    CHECK(client({"-t", "0.0001"}).timeout == 1ms);
+    CHECK(client({"-t", "1.0011"}).timeout == 1002ms);
+    CHECK(client({"-t", "1.0010000"}).timeout == 1001ms);
+    CHECK(client({"-t", ".25"}).timeout == 250ms);
+    CHECK(client({"-t", "3."}).timeout == 3s);
+    CHECK(client({"-t", "86400"}).timeout == 86400s);
+    CHECK(client({"-t", "0086400.000"}).timeout == 86400s);
+}
+
+TEST_CASE("Client usage errors", "[options]") {
+    CHECK(usage_error([] {
+              client({"-p", "0"});
+          }) == "port must be a whole number in 1..65535, not '0'");
+    CHECK(usage_error([] { client({"-t"}); }) == "option -t needs a value");
+    CHECK(usage_error([] { client({"--timeout"}); }) == "option --timeout needs a value");
+    for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s", ".", "0.000",
+                            "+1", "1.2.3", " 1", "86400.0001", "99999999999999999999999"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] { client({"-t", bad}); }).find("--timeout takes seconds") == 0);
+    }
+    CHECK(usage_error([] { client({"-", "word"}); }).find("'-'") == 0);
+    CHECK(usage_error([] { client({"--what"}); }) == "unknown option --what");
+    CHECK(usage_error([] {
+              client({"-6", "-4"});
+          }).find("exclude each other") != std::string::npos);
+    CHECK(usage_error([] {
+              client({"-H", "a", "--host=b"});
+          }).find("given twice") != std::string::npos);
+}
+
+TEST_CASE("Usage texts list every option", "[options]") {
+    for (const char* option : {"--host", "--port", "-4", "-6", "--quiet", "--help", "--version"}) {
+        CAPTURE(option);
+        CHECK(echo::server_usage().find(option) != std::string::npos);
+        CHECK(echo::client_usage().find(option) != std::string::npos);
+    }
+    CHECK(echo::client_usage().find("--timeout") != std::string::npos);
+    for (const char* option : {"-k", "--keep-open", "--max-clients", "--idle-timeout"}) {
+        CAPTURE(option);
+        CHECK(echo::server_usage().find(option) != std::string::npos);
+    }
+    CHECK(echo::server_usage().find("--no-splice") != std::string::npos);
+}
+
+TEST_CASE("Measuring options", "[options]") {
+    const echo::ClientOptions counted = client({"-c", "10", "-s", "1000", "--interval", "0.5"});
+    CHECK(counted.measuring());
+    CHECK(counted.count == 10);
+    CHECK(counted.size == std::size_t{1000});
+    CHECK(counted.interval == 500ms);
+    CHECK_FALSE(client({}).measuring());
+    CHECK(client({"-s", "1"}).count == 1); // -s alone measures one round
+    CHECK(client({"--json"}).count == 1);
+    CHECK(client({"--json"}).json);
+    CHECK(client({"--interval", "0"}).interval == 0ms);
+    CHECK(client({"-c", "3", "hello", "there"}).message == "hello there");
+}
+
+TEST_CASE("Measuring usage errors", "[options]") {
+    CHECK(usage_error([] {
+              client({"-c", "0"});
+          }) == "--count takes a whole number in 1..1000000000, not '0'");
+    CHECK(usage_error([] { client({"-c", "x"}); }).find("--count takes") == 0);
+    CHECK(usage_error([] {
+              client({"-s", "-1"});
+          }).find("--size takes a whole number in 0..") == 0);
+    CHECK(usage_error([] { client({"-s", "67108865"}); }).find("--size takes") == 0);
+    CHECK(usage_error([] {
+              client({"-s", "0"});
+          }).find("-s (the payload's size) is at least 1") == 0);
+    CHECK(usage_error([] {
+              client({"--interval", "-1"});
+          }).find("--interval takes seconds from 0") == 0);
+    CHECK(usage_error([] { client({"--interval"}); }) == "option --interval needs a value");
+    CHECK(usage_error([] { client({"-c", "2", "-"}); }).find("measuring") == 0);
+    CHECK(usage_error([] { client({"-s", "9", "word"}); }).find("-s (a pattern payload)") == 0);
+}
+
+TEST_CASE("Interactive and verbose options", "[options]") {
+    CHECK(client({"-i"}).interactive);
+    CHECK(client({"--interactive"}).interactive);
+    CHECK(client({"-v"}).verbose);
+    CHECK(server({"--verbose"}).verbose);
+    CHECK(usage_error([] { client({"-i", "word"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] { client({"-i", "-"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] { client({"-i", "-c", "3"}); }).find("-i (interactive)") == 0);
+    CHECK(usage_error([] {
+              client({"-q", "-v"});
+          }) == "-q (quiet) and -v (verbose) exclude each other");
+    CHECK(usage_error([] {
+              server({"-v", "-q"});
+          }) == "-q (quiet) and -v (verbose) exclude each other");
+}
+
+TEST_CASE("Server --udp in short and long forms", "[options][udp]") {
+    CHECK_FALSE(server({}).udp);
+    CHECK(server({"-u"}).udp);
+    CHECK(server({"--udp", "-p", "0"}).udp);
+    CHECK(server({"-uq"}).quiet);
+    CHECK(usage_error([] { server({"--udp=yes"}); }) == "option --udp takes no value");
+    CHECK(usage_error([] { server({"--quiet=1"}); }) == "option --quiet takes no value");
+    // A bad short option after a valid --name=value is still named as itself.
+    CHECK(usage_error([] { server({"--host=::1", "-xq"}); }) == "unknown option -x");
+}
+
+TEST_CASE("Client --udp: its own timeout default, and retries", "[options][udp]") {
+    const echo::ClientOptions udp = client({"-u"});
+    CHECK(udp.udp);
+    CHECK(udp.timeout == 1s);
+    CHECK(udp.retries == 2);
+    CHECK(udp.message == "Hola, servidor!");
+    CHECK(client({}).timeout == 10s); // TCP keeps its own default
+    CHECK(client({"--udp", "-t", "0.25"}).timeout == 250ms);
+    CHECK(client({"-t", "3", "-u"}).timeout == 3s); // order does not matter
+    CHECK(client({"-u", "--retries", "0"}).retries == 0);
+    CHECK(client({"-u", "--retries=100"}).retries == 100);
+    CHECK(client({"-u", "-"}).stream);
+    CHECK(client({"-u", ""}).message.empty()); // an empty datagram
+}
+
+TEST_CASE("Client --udp usage errors", "[options][udp]") {
+    CHECK(usage_error([] {
+              client({"--retries", "3"});
+          }) == "--retries applies to UDP only (add --udp); TCP retransmits by itself");
+    CHECK(usage_error([] { client({"-u", "--retries"}); }) == "option --retries needs a value");
+    for (const char* bad : {"-1", "101", "abc", "", "1.5", "2x"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  client({"-u", "--retries", bad});
+              }) == std::string("--retries takes a whole number in 0..100, not '") + bad + "'");
+    }
+    CHECK(usage_error([] { client({"-u", "-t", "0"}); }).find("--timeout takes seconds") == 0);
+    CHECK(usage_error([] { client({"--udp=1"}); }) == "option --udp takes no value");
+    CHECK(client({"-u", "-c", "3"}).measuring());
+    CHECK(client({"-u", "-i"}).interactive);
+    // -s over UDP is the datagram's size, its round number included.
+    CHECK(client({"-u", "-s", "65507"}).size == std::size_t{65507});
+    CHECK(usage_error([] {
+              client({"-u", "-s", "65508"});
+          }) == "-s 65508: a UDP datagram carries at most 65507 bytes (65527 over IPv6, with -6)");
+    CHECK(client({"-u", "-6", "-s", "65527"}).size == std::size_t{65527});
+    CHECK(usage_error([] {
+              client({"-u", "-6", "-s", "65528"});
+          }) == "-s 65528: a UDP datagram carries at most 65527 bytes");
+    CHECK(client({"-u", "-s", "8"}).size == std::size_t{8});
+    CHECK(usage_error([] {
+              client({"-u", "-s", "7"});
+          }) == "-s over UDP is the size of each datagram, at least 8 (the bytes of the round "
+                "number), not 7");
+    CHECK(usage_error([] {
+              client({"-u", "-c", "2", std::string(65500, 'x')});
+          }).find("a message of 65500 bytes") == 0);
+    CHECK(usage_error([] {
+              client({"-u", "-q", "-v"});
+          }).find("exclude each other") != std::string::npos);
+    CHECK(client({"-u", "-v"}).verbose);
+    CHECK(server({"-u", "-v"}).verbose);
+}
+
+TEST_CASE("A UDP message must fit in one datagram", "[options][udp]") {
+    const std::string ipv4_max(65507, 'x');
+    const std::string ipv6_max(65527, 'x');
+    CHECK(client({"-u", ipv4_max}).message.size() == 65507);
+    CHECK(usage_error([&] {
+              client({"-u", ipv4_max + "x"});
+          }) == "a message of 65508 bytes does not fit in one UDP datagram (at most 65507 bytes; "
+                "65527 over IPv6, with -6)");
+    // Words count with the spaces that join them.
+    CHECK(usage_error([&] {
+              client({"-u", ipv4_max, "y"});
+          }).find("65509 bytes") != std::string::npos);
+    // IPv6's larger limit when the address can only be IPv6.
+    CHECK(client({"-u", "-6", ipv6_max}).message.size() == 65527);
+    CHECK(client({"-u", "-H", "::1", ipv6_max}).message.size() == 65527);
+    CHECK(usage_error([&] {
+              client({"-u", "-6", ipv6_max + "x"});
+          }) ==
+          "a message of 65528 bytes does not fit in one UDP datagram (at most 65527 bytes over "
+          "IPv6)");
+    CHECK(usage_error([&] {
+              client({"-u", "-4", "-H", "localhost", ipv6_max});
+          }).find("at most 65507 bytes") != std::string::npos);
+    // TCP has no such limit, and '-' cuts long lines itself.
+    CHECK(client({ipv6_max + "x"}).message.size() == 65528);
+    CHECK(client({"-u", "-"}).stream);
+    CHECK(echo::udp_payload_limit(client({"-u", "-"})) == 65507);
+    CHECK(echo::udp_payload_limit(client({"-u", "-6", "-"})) == 65527);
+}
+
+TEST_CASE("Usage texts list the UDP options", "[options][udp]") {
+    CHECK(echo::server_usage().find("--udp") != std::string::npos);
+    CHECK(echo::client_usage().find("--udp") != std::string::npos);
+    CHECK(echo::client_usage().find("--retries") != std::string::npos);
+}
+
+TEST_CASE("Usage texts fit in 80 columns", "[options]") {
+    for (const std::string& usage : {echo::server_usage(), echo::client_usage()}) {
+        std::size_t start = 0;
+        for (std::size_t end = usage.find('\n'); end != std::string::npos;
+             start = end + 1, end = usage.find('\n', start)) {
+            CAPTURE(usage.substr(start, end - start));
+            CHECK(end - start <= 80);
+        }
+    }
+}
