@@ -6,11 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
-#include <vector>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 namespace echo {
@@ -35,10 +32,6 @@ struct Received {
     unsigned interface = 0;
 };
 
-// Asks the kernel to report each datagram's destination address (IP_PKTINFO, IPV6_RECVPKTINFO),
-// for receive_datagram's `local`. Throws std::system_error.
-void enable_destination_info(int fd, int family);
-
 // Sets SO_RCVBUF and SO_SNDBUF to `bytes` (the kernel may cap them). Throws std::system_error.
 void set_socket_buffers(int fd, int bytes);
 
@@ -53,41 +46,5 @@ IoResult send_datagram(int fd, std::span<const std::byte> data);
 // while IPv4 lets the route choose). EINTR is retried.
 IoResult send_datagram(int fd, std::span<const std::byte> data, const Address& to,
                        const Address& from, unsigned interface);
-
-// Room for either kind of packet information (IP_PKTINFO, IPV6_PKTINFO).
-struct alignas(cmsghdr) ControlBuffer {
-    char bytes[CMSG_SPACE(sizeof(in6_pktinfo)) > CMSG_SPACE(sizeof(in_pktinfo))
-                   ? CMSG_SPACE(sizeof(in6_pktinfo))
-                   : CMSG_SPACE(sizeof(in_pktinfo))];
-};
-
-// Up to `capacity` datagrams at a time: one recvmmsg(2) takes what is waiting, one sendmmsg(2)
-// answers the chosen ones, each back to its source from its destination address. Where those
-// calls do not exist, one datagram at a time. Buffers take 64 KiB per datagram of address space,
-// and memory only as datagrams fill them.
-class DatagramBatch final {
-  public:
-    explicit DatagramBatch(std::size_t capacity);
-
-    // What is waiting on the non-blocking `fd`, without waiting: ok with the number taken, or
-    // would_block, or the error the socket reported. EINTR is retried.
-    IoResult receive(int fd, std::uint16_t local_port);
-    [[nodiscard]] std::size_t size() const noexcept { return count_; }
-    [[nodiscard]] const Received& received(std::size_t i) const { return slots_[i].received; }
-    [[nodiscard]] std::span<const std::byte> data(std::size_t i) const;
-
-    // Sends datagrams `answers` (indexes of received ones, in order) back: ok when all went, else
-    // `sent` of them went and the error (or would_block) is that of answers[sent].
-    IoResult send(int fd, std::span<const std::size_t> answers, std::size_t& sent);
-
-  private:
-    struct Slot {
-        Received received;
-        ControlBuffer control;
-    };
-    std::unique_ptr<std::byte[]> bytes_;
-    std::vector<Slot> slots_;
-    std::size_t count_ = 0;
-};
 
 } // namespace echo

@@ -49,8 +49,9 @@ enum class Wakeup { ready, timed_out, stopped };
 // The same, but also wakes when `stop_fd` becomes readable (the stop pipe); -1 for none.
 Wakeup wait_for(int fd, short events, std::chrono::milliseconds timeout, int stop_fd);
 
-// poll(2) over `fds` without a timeout, EINTR retried; other failures throw std::system_error.
-void poll_all(std::span<pollfd> fds);
+// The one poll(2): how many of `fds` are ready, 0 when `timeout` passed first (negative: no
+// timeout). EINTR is retried with the time left; other failures throw std::system_error.
+int poll_for(std::span<pollfd> fds, std::chrono::milliseconds timeout);
 
 void set_nonblocking(int fd, bool on);
 

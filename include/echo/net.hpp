@@ -10,10 +10,13 @@
 
 namespace echo {
 
+// setsockopt(2) with an int value. Throws std::system_error whose what() reads
+// "setsockopt SO_REUSEADDR: ...", `name` being the option's.
+void set_option(int fd, int level, int option, int value, const char* name);
+
 // A non-blocking socket of `socktype` bound to `address`, with IPV6_V6ONLY for IPv6 (so that
 // 127.0.0.1 and ::1 can share a port). Stream sockets get SO_REUSEADDR and listen. Datagram
-// sockets do not get SO_REUSEADDR, which would let two UDP servers share one port; they report
-// each datagram's destination address (see enable_destination_info).
+// sockets do not get SO_REUSEADDR, which would let two UDP servers share one port.
 // Throws std::system_error whose what() reads "bind 127.0.0.1:1234: Address already in use".
 Socket bind_to(const Address& address, int socktype);
 

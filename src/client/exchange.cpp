@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exchange.hpp"
 
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 
 #include <array>
@@ -39,7 +40,7 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
         if (sent < message.size()) {
             const IoResult r = write_some(sock, message.subspan(sent));
             if (r.status == IoStatus::error) {
-                throw std::system_error(r.error, std::generic_category(), "send to " + server);
+                throw_error(r.error, "send to " + server);
             }
             if (r.bytes > 0) {
                 trace.sent(message.subspan(sent, r.bytes));
@@ -54,7 +55,7 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
                                      std::to_string(message.size()) + " bytes of echo");
         }
         if (r.status == IoStatus::error) {
-            throw std::system_error(r.error, std::generic_category(), "recv from " + server);
+            throw_error(r.error, "recv from " + server);
         }
         if (r.bytes > 0) {
             trace.received(echo.subspan(received, r.bytes));
@@ -80,7 +81,7 @@ AfterEcho await_close(int sock, std::chrono::milliseconds timeout, ConnectionTra
             return after;
         }
         if (r.status == IoStatus::error) {
-            throw std::system_error(r.error, std::generic_category(), "recv from " + trace.peer());
+            throw_error(r.error, "recv from " + trace.peer());
         }
         if (r.bytes > 0) {
             trace.received(std::span(scratch).first(r.bytes));

@@ -2,6 +2,7 @@
 #include "client_modes.hpp"
 #include "connection_trace.hpp"
 #include "echo/datagram.hpp"
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 #include "exchange.hpp"
 #include "line_cutter.hpp"
@@ -39,7 +40,7 @@ bool read_more(LineCutter& cutter) {
             return false;
         }
         if (r.status == IoStatus::error) {
-            throw std::system_error(r.error, std::generic_category(), "read standard input");
+            throw_error(r.error, "read standard input");
         }
         wait_for(STDIN_FILENO, POLLIN, std::chrono::milliseconds(-1));
     }

@@ -2,6 +2,7 @@
 #include "client_modes.hpp"
 #include "connection_trace.hpp"
 #include "echo/datagram.hpp"
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 #include "exchange.hpp"
 #include "round_report.hpp"
@@ -167,7 +168,7 @@ struct UdpRound {
             const auto start = Clock::now();
             const IoResult sent = send_datagram(sock, datagram);
             if (sent.status == IoStatus::error) {
-                throw std::system_error(sent.error, std::generic_category(), "send to " + name);
+                throw_error(sent.error, "send to " + name);
             }
             status.sent(name, datagram);
             for (;;) {
@@ -184,8 +185,7 @@ struct UdpRound {
                 }
                 if (got.io.status == IoStatus::error) {
                     // An ICMP error (nobody listens there) surfaces here; it is about the send.
-                    throw std::system_error(got.io.error, std::generic_category(),
-                                            "send to " + name);
+                    throw_error(got.io.error, "send to " + name);
                 }
                 const auto echo = std::span<const std::byte>(reply).first(got.io.bytes);
                 status.received(got.source.to_string(), echo);

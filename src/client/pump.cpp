@@ -2,6 +2,7 @@
 #include "pump.hpp"
 
 #include "connection_trace.hpp"
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 
 #include <algorithm>
@@ -122,10 +123,6 @@ class Window {
 
 constexpr short ready_or_hung_up = POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL;
 
-int poll_timeout(std::chrono::milliseconds wait) {
-    return wait.count() < 0 ? -1 : static_cast<int>(std::min<std::int64_t>(wait.count(), 1 << 30));
-}
-
 } // namespace
 
 // One loop over four directions with its exit rules at the top, as netcat's readwrite(), the
@@ -203,13 +200,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
         } else if ((!input_open || !window.has_room()) && to_output.empty()) {
             wait = options.timeout;
         }
-        const int ready = ::poll(fds.data(), fds.size(), poll_timeout(wait));
-        if (ready < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw std::system_error(errno, std::generic_category(), "poll");
-        }
+        const int ready = poll_for(fds, wait);
         if (ready == 0) {
             result.window_full = input_open && !overrun;
             return fail(overrun ? PumpResult::Step::surplus : PumpResult::Step::timeout, 0);

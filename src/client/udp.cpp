@@ -2,6 +2,7 @@
 #include "client_modes.hpp"
 #include "connection_trace.hpp"
 #include "echo/datagram.hpp"
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 #include "line_cutter.hpp"
 #include "udp_exchange.hpp"
@@ -54,7 +55,7 @@ int stream_udp_lines(const ClientOptions& options, Socket socket, const Address&
         } else if (r.status == IoStatus::would_block) {
             wait_for(STDIN_FILENO, POLLIN, std::chrono::milliseconds(-1));
         } else {
-            throw std::system_error(r.error, std::generic_category(), "read standard input");
+            throw_error(r.error, "read standard input");
         }
     }
     status.line("Sent " + plural(datagrams, "datagram") + " (" + plural(bytes, "byte") +

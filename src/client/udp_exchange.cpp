@@ -2,6 +2,7 @@
 #include "udp_exchange.hpp"
 
 #include "echo/datagram.hpp"
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 
 #include <algorithm>
@@ -57,7 +58,7 @@ std::span<const std::byte> UdpExchange::echo(std::span<const std::byte> datagram
 // The ICMP error a datagram earned (Connection refused: nobody listens on that port) surfaces on
 // a later send or recv of the connected socket; it is about the send.
 void UdpExchange::refused(int error) const {
-    throw std::system_error(error, std::generic_category(), "send to " + name_);
+    throw_error(error, "send to " + name_);
 }
 
 void UdpExchange::send(std::span<const std::byte> datagram) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "log_writer.hpp"
 
+#include "echo/io.hpp"
+
 #include <algorithm>
 #include <cerrno>
 
@@ -72,7 +74,7 @@ bool LogWriter::flush(std::chrono::milliseconds patience) {
             return held_.empty();
         }
         pollfd entry{fd_, POLLOUT, 0};
-        ::poll(&entry, 1, static_cast<int>(left.count()));
+        poll_for(std::span(&entry, 1), left);
     }
 }
 
@@ -90,7 +92,7 @@ std::uint64_t LogWriter::dropped() const {
 // and no more than a pipe takes whole when it has any (PIPE_BUF), less for a terminal.
 ssize_t LogWriter::write_polled(std::string_view text) const {
     pollfd entry{fd_, POLLOUT, 0};
-    if (::poll(&entry, 1, 0) == 0) {
+    if (poll_for(std::span(&entry, 1), std::chrono::milliseconds(0)) == 0) {
         errno = EAGAIN;
         return -1;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "stop.hpp"
 
+#include "echo/error.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <system_error>
@@ -27,7 +29,7 @@ extern "C" void on_stop_signal(int /*signal*/) {
 
 void install_stop_handlers() {
     if (stop_pipe[0] < 0 && ::pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-        throw std::system_error(errno, std::generic_category(), "pipe");
+        throw_errno("pipe");
     }
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
@@ -42,7 +44,7 @@ void install_stop_handlers() {
             continue;
         }
         if (::sigaction(signal, &action, nullptr) != 0) {
-            throw std::system_error(errno, std::generic_category(), "sigaction");
+            throw_errno("sigaction");
         }
     }
 }

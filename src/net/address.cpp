@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "echo/address.hpp"
 
+#include "echo/error.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -114,7 +116,7 @@ Address local_address(int fd) {
     Address address;
     socklen_t length = address.size();
     if (::getsockname(fd, address.data(), &length) != 0) {
-        throw std::system_error(errno, std::generic_category(), "getsockname");
+        throw_errno("getsockname");
     }
     return {address.data(), length};
 }
@@ -123,7 +125,7 @@ Address peer_address(int fd) {
     Address address;
     socklen_t length = address.size();
     if (::getpeername(fd, address.data(), &length) != 0) {
-        throw std::system_error(errno, std::generic_category(), "getpeername");
+        throw_errno("getpeername");
     }
     return {address.data(), length};
 }

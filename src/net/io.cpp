@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "echo/io.hpp"
 
+#include "echo/error.hpp"
+
+#include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
 #include <cerrno>
 #include <system_error>
 
@@ -48,7 +53,7 @@ IoResult write_some(int fd, std::span<const std::byte> data) {
 void write_standard_output(std::span<const std::byte> data) {
     const IoResult written = write_all(STDOUT_FILENO, data);
     if (written.status == IoStatus::error) {
-        throw std::system_error(written.error, std::generic_category(), "write standard output");
+        throw_error(written.error, "write standard output");
     }
 }
 
@@ -73,32 +78,28 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
 }
 
 Wakeup wait_for(int fd, short events, std::chrono::milliseconds timeout, int stop_fd) {
+    std::array<pollfd, 2> entries{{{fd, events, 0}, {stop_fd, POLLIN, 0}}}; // -1: ignored
+    if (poll_for(entries, timeout) == 0) {
+        return Wakeup::timed_out;
+    }
+    return entries[1].revents != 0 ? Wakeup::stopped : Wakeup::ready;
+}
+
+int poll_for(std::span<pollfd> fds, std::chrono::milliseconds timeout) {
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + timeout;
     for (;;) {
         int wait_ms = -1;
         if (timeout.count() >= 0) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-            wait_ms = left.count() > 0 ? static_cast<int>(left.count()) : 0;
+            wait_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
         }
-        std::array<pollfd, 2> entries{{{fd, events, 0}, {stop_fd, POLLIN, 0}}}; // -1: ignored
-        const int ready = ::poll(entries.data(), entries.size(), wait_ms);
-        if (ready > 0) {
-            return entries[1].revents != 0 ? Wakeup::stopped : Wakeup::ready;
-        }
-        if (ready == 0) {
-            return Wakeup::timed_out;
+        const int ready = ::poll(fds.data(), fds.size(), wait_ms);
+        if (ready >= 0) {
+            return ready;
         }
         if (errno != EINTR) {
-            throw std::system_error(errno, std::generic_category(), "poll");
-        }
-    }
-}
-
-void poll_all(std::span<pollfd> fds) {
-    while (::poll(fds.data(), fds.size(), -1) < 0) {
-        if (errno != EINTR) {
-            throw std::system_error(errno, std::generic_category(), "poll");
+            throw_errno("poll");
         }
     }
 }
@@ -106,11 +107,11 @@ void poll_all(std::span<pollfd> fds) {
 void set_nonblocking(int fd, bool on) {
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags < 0) {
-        throw std::system_error(errno, std::generic_category(), "fcntl");
+        throw_errno("fcntl");
     }
     const int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
     if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) < 0) {
-        throw std::system_error(errno, std::generic_category(), "fcntl");
+        throw_errno("fcntl");
     }
 }
 

@@ -2,6 +2,7 @@
 #include "echo/net.hpp"
 
 #include "echo/datagram.hpp"
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 
 #include <cerrno>
@@ -13,20 +14,14 @@
 
 namespace echo {
 
-namespace {
+namespace {} // namespace
 
-[[noreturn]] void fail(int error, const std::string& step) {
-    throw std::system_error(error, std::generic_category(), step);
-}
-
-void enable(int fd, int level, int option, const char* name) {
-    const int on = 1;
-    if (::setsockopt(fd, level, option, &on, sizeof(on)) != 0) {
-        fail(errno, std::string("setsockopt ") + name);
+void set_option(int fd, int level, int option, int value, const char* name) {
+    if (::setsockopt(fd, level, option, &value, sizeof(value)) != 0) {
+        const int error = errno;
+        throw_error(error, std::string("setsockopt ") + name);
     }
 }
-
-} // namespace
 
 Socket bind_to(const Address& address, int socktype) {
     Socket socket = open_socket(address.family(), socktype | SOCK_NONBLOCK);
@@ -34,20 +29,18 @@ Socket bind_to(const Address& address, int socktype) {
     // state, and there it would let a second server share the port, each one getting only some
     // of the datagrams: datagram sockets go without it, so a taken port is an error.
     if (socktype == SOCK_STREAM) {
-        enable(socket.fd(), SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR");
+        set_option(socket.fd(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
     }
     if (address.family() == AF_INET6) {
-        enable(socket.fd(), IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY");
+        set_option(socket.fd(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
     }
     if (::bind(socket.fd(), address.data(), address.size()) != 0) {
-        fail(errno, "bind " + address.to_string());
+        const int error = errno;
+        throw_error(error, "bind " + address.to_string());
     }
     if (socktype == SOCK_STREAM && ::listen(socket.fd(), SOMAXCONN) != 0) {
-        fail(errno, "listen " + address.to_string());
-    }
-    if (socktype == SOCK_DGRAM) {
-        // Before anyone can learn our port: a datagram that came earlier would go without it.
-        enable_destination_info(socket.fd(), address.family());
+        const int error = errno;
+        throw_error(error, "listen " + address.to_string());
     }
     return socket;
 }
@@ -59,20 +52,20 @@ Socket connect_to(const Address& address, int socktype, std::chrono::millisecond
         return socket;
     }
     if (errno != EINPROGRESS && errno != EINTR) {
-        fail(errno, step);
+        throw_errno(step.c_str());
     }
     // A non-blocking connect finishes in the background; writable means it is done, one way or
     // the other, and SO_ERROR says which.
     if (!wait_for(socket.fd(), POLLOUT, timeout)) {
-        fail(ETIMEDOUT, step);
+        throw_error(ETIMEDOUT, step);
     }
     int error = 0;
     socklen_t length = sizeof(error);
     if (::getsockopt(socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
-        fail(errno, step);
+        throw_errno(step.c_str());
     }
     if (error != 0) {
-        fail(error, step);
+        throw_error(error, step);
     }
     return socket;
 }
@@ -80,7 +73,7 @@ Socket connect_to(const Address& address, int socktype, std::chrono::millisecond
 Socket connect_any(const std::vector<Address>& addresses, int socktype,
                    std::chrono::milliseconds timeout) {
     if (addresses.empty()) {
-        fail(EDESTADDRREQ, "connect");
+        throw_error(EDESTADDRREQ, "connect");
     }
     for (std::size_t i = 0;; ++i) {
         try {
@@ -113,7 +106,7 @@ std::optional<Accepted> accept_peer(int listener) {
         case EPROTO:
             return std::nullopt;
         default:
-            fail(errno, "accept");
+            throw_errno("accept");
         }
     }
 }

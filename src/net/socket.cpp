@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "echo/socket.hpp"
 
+#include "echo/error.hpp"
+
 #include <cerrno>
 #include <system_error>
 
@@ -20,7 +22,7 @@ void Socket::reset(int fd) noexcept {
 Socket open_socket(int family, int type, int protocol) {
     const int fd = ::socket(family, type | SOCK_CLOEXEC, protocol);
     if (fd < 0) {
-        throw std::system_error(errno, std::generic_category(), "socket");
+        throw_errno("socket");
     }
     return Socket(fd);
 }

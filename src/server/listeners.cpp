@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "listeners.hpp"
 
+#include "echo/error.hpp"
 #include "echo/net.hpp"
+#include "echo/packet_info.hpp"
 #include "status.hpp"
 
 #include <cerrno>
@@ -18,10 +20,7 @@ namespace {
 // every connection inherits it from its first byte (urgent data that arrives while a connection
 // waits in the backlog, before accept, is inline too) and accept costs no extra call.
 void receive_urgent_inline(int listener) {
-    const int on = 1;
-    if (::setsockopt(listener, SOL_SOCKET, SO_OOBINLINE, &on, sizeof(on)) != 0) {
-        throw std::system_error(errno, std::generic_category(), "setsockopt SO_OOBINLINE");
-    }
+    set_option(listener, SOL_SOCKET, SO_OOBINLINE, 1, "SO_OOBINLINE");
 }
 
 bool family_unavailable(const std::system_error& error) {
@@ -40,6 +39,10 @@ std::vector<Listener> bind_all_once(std::vector<Address> addresses, int socktype
             Socket socket = bind_to(address, socktype);
             if (socktype == SOCK_STREAM) {
                 receive_urgent_inline(socket.fd());
+            } else {
+                // Before anyone can learn our port: a datagram that came earlier would go
+                // without its destination address, which its answer must leave from.
+                enable_destination_info(socket.fd(), address.family());
             }
             Address bound = local_address(socket.fd());
             port = bound.port();

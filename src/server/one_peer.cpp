@@ -25,7 +25,7 @@ std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
     }
     fds.push_back({stop_fd(), POLLIN, 0});
     for (;;) {
-        poll_all(fds);
+        poll_for(fds, std::chrono::milliseconds(-1));
         if (fds.back().revents != 0) {
             return std::nullopt;
         }

@@ -2,6 +2,7 @@
 // Poller on epoll(7): the kernel keeps the watched set, so a wait costs only the ready ones.
 #include "poller.hpp"
 
+#include "echo/error.hpp"
 #include "echo/socket.hpp"
 
 #include <algorithm>
@@ -23,16 +24,12 @@ struct Poller::State {
 
 namespace {
 
-[[noreturn]] void fail(const char* step) {
-    throw std::system_error(errno, std::generic_category(), step);
-}
-
 void control(int epoll, int operation, int fd, Poller::Interest interest) {
     epoll_event event{};
     event.events = interest == Poller::Interest::read ? EPOLLIN : EPOLLOUT;
     event.data.fd = fd;
     if (::epoll_ctl(epoll, operation, fd, &event) != 0) {
-        fail("epoll_ctl");
+        throw_errno("epoll_ctl");
     }
 }
 
@@ -41,7 +38,7 @@ void control(int epoll, int operation, int fd, Poller::Interest interest) {
 Poller::Poller() : state_(std::make_unique<State>()) {
     state_->epoll.reset(::epoll_create1(EPOLL_CLOEXEC));
     if (!state_->epoll) {
-        fail("epoll_create1");
+        throw_errno("epoll_create1");
     }
 }
 
@@ -57,7 +54,7 @@ void Poller::change(int fd, Interest interest) {
 
 void Poller::remove(int fd) {
     if (::epoll_ctl(state_->epoll.fd(), EPOLL_CTL_DEL, fd, nullptr) != 0) {
-        fail("epoll_ctl");
+        throw_errno("epoll_ctl");
     }
 }
 
@@ -69,7 +66,7 @@ std::span<const int> Poller::wait(std::chrono::milliseconds timeout) {
     const int count = ::epoll_wait(state.epoll.fd(), state.events.data(),
                                    static_cast<int>(state.events.size()), wait_ms);
     if (count < 0 && errno != EINTR) {
-        fail("epoll_wait");
+        throw_errno("epoll_wait");
     }
     for (int i = 0; i < count; ++i) {
         state.ready.push_back(state.events[static_cast<std::size_t>(i)].data.fd);

@@ -3,6 +3,9 @@
 // all of it to the kernel.
 #include "poller.hpp"
 
+#include "echo/error.hpp"
+#include "echo/io.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -34,7 +37,7 @@ Poller::~Poller() = default;
 
 void Poller::add(int fd, Interest interest) {
     if (!state_->index.emplace(fd, state_->watched.size()).second) {
-        throw std::system_error(EEXIST, std::generic_category(), "poller add");
+        throw_error(EEXIST, "poller add");
     }
     state_->watched.push_back({fd, events_for(interest), 0});
 }
@@ -42,7 +45,7 @@ void Poller::add(int fd, Interest interest) {
 void Poller::change(int fd, Interest interest) {
     const auto found = state_->index.find(fd);
     if (found == state_->index.end()) {
-        throw std::system_error(ENOENT, std::generic_category(), "poller change");
+        throw_error(ENOENT, "poller change");
     }
     state_->watched[found->second].events = events_for(interest);
 }
@@ -51,7 +54,7 @@ void Poller::remove(int fd) {
     State& state = *state_;
     const auto found = state.index.find(fd);
     if (found == state.index.end()) {
-        throw std::system_error(ENOENT, std::generic_category(), "poller remove");
+        throw_error(ENOENT, "poller remove");
     }
     // Move the last entry into the hole, so that removal stays O(1).
     const std::size_t hole = found->second;
@@ -66,12 +69,7 @@ void Poller::remove(int fd) {
 std::span<const int> Poller::wait(std::chrono::milliseconds timeout) {
     State& state = *state_;
     state.ready.clear();
-    const int wait_ms =
-        timeout.count() < 0 ? -1 : static_cast<int>(std::min<long long>(timeout.count(), INT_MAX));
-    const int count = ::poll(state.watched.data(), state.watched.size(), wait_ms);
-    if (count < 0 && errno != EINTR) {
-        throw std::system_error(errno, std::generic_category(), "poll");
-    }
+    const int count = poll_for(state.watched, timeout);
     for (std::size_t i = 0; count > 0 && i < state.watched.size(); ++i) {
         if (state.watched[i].revents != 0) {
             state.ready.push_back(state.watched[i].fd);

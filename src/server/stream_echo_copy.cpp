@@ -27,7 +27,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutc
     EchoOutcome outcome = so_far;
     for (unsigned round = 1;; ++round) {
         // A peer that keeps us busy never makes us wait; look for a stop now and then anyway.
-        if (round % rounds_between_stop_checks == 0 && wait_or_stop(peer, 0, stop_fd)) {
+        if (round % rounds_between_stop_checks == 0 && stop_pending(stop_fd)) {
             outcome.end = EchoOutcome::End::stopped;
             return outcome;
         }

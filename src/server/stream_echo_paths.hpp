@@ -6,6 +6,8 @@
 
 #include "stream_echo.hpp"
 
+#include "echo/io.hpp"
+
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -13,8 +15,14 @@
 namespace echo::detail {
 
 // Waits until `peer` is ready for `events` or a stop is requested; true means stop.
-// No `events` only checks for a stop, without waiting.
-bool wait_or_stop(int peer, short events, int stop_fd);
+inline bool wait_or_stop(int peer, short events, int stop_fd) {
+    return wait_for(peer, events, std::chrono::milliseconds(-1), stop_fd) == Wakeup::stopped;
+}
+
+// Whether a stop was requested, without waiting.
+inline bool stop_pending(int stop_fd) {
+    return wait_for(-1, 0, std::chrono::milliseconds(0), stop_fd) == Wakeup::stopped;
+}
 
 // How often a loop that never has to wait looks for a stop anyway.
 inline constexpr unsigned rounds_between_stop_checks = 256;

@@ -88,7 +88,7 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
     std::size_t in_pipe = 0; // read from the peer, not yet echoed
     short woken_for = 0;     // what poll(2) last said the peer is ready for, until progress
     for (unsigned round = 1;; ++round) {
-        if (round % rounds_between_stop_checks == 0 && wait_or_stop(peer, 0, stop_fd)) {
+        if (round % rounds_between_stop_checks == 0 && stop_pending(stop_fd)) {
             outcome.end = EchoOutcome::End::stopped;
             return {false, outcome, {}};
         }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "connection_trace.hpp"
+#include "datagram_batch.hpp"
 #include "echo/datagram.hpp"
+#include "echo/error.hpp"
 #include "echo/io.hpp"
 #include "line_budget.hpp"
 #include "loop_guard.hpp"
@@ -96,16 +98,12 @@ class UdpEcho final {
                 due = at;
             }
         }
-        int timeout = -1;
+        std::chrono::milliseconds timeout{-1};
         if (due) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - Clock::now());
-            timeout = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
+            timeout = std::max(std::chrono::milliseconds(0),
+                               std::chrono::ceil<std::chrono::milliseconds>(*due - Clock::now()));
         }
-        while (::poll(fds.data(), fds.size(), timeout) < 0) {
-            if (errno != EINTR) {
-                throw std::system_error(errno, std::generic_category(), "poll");
-            }
-        }
+        poll_for(fds, timeout);
     }
 
     // Whether a line about a sender may be written now; what went unsaid before is said first.
@@ -169,7 +167,7 @@ class UdpEcho final {
     void receive_failed(const Listener& listener, int error) {
         const std::string step = "recv on " + listener.address.to_string();
         if (!passing(error)) {
-            throw std::system_error(error, std::generic_category(), step);
+            throw_error(error, step);
         }
         // Not tied to any one sender we could name: said once per kind, then counted.
         if (std::find(receive_errors_.begin(), receive_errors_.end(), error) ==
@@ -243,9 +241,7 @@ class UdpEcho final {
             // Our send buffer is full: it drains to the network whatever the peer does, so
             // waiting (for that or a stop) cannot hang.
             std::array<pollfd, 2> fds{{{listener.socket.fd(), POLLOUT, 0}, {stop_fd(), POLLIN, 0}}};
-            if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
-                throw std::system_error(errno, std::generic_category(), "poll");
-            }
+            poll_for(fds, std::chrono::milliseconds(-1));
             if (fds[1].revents != 0) {
                 return false;
             }

@@ -5,6 +5,7 @@
 
 #include "echo/datagram.hpp"
 #include "echo/net.hpp"
+#include "echo/packet_info.hpp"
 #include "echo/resolve.hpp"
 #include "line_cutter.hpp"
 #include "loop_guard.hpp"
@@ -135,8 +136,9 @@ TEST_CASE("Standard input is cut into one datagram per line", "[udp]") {
 
 TEST_CASE("Datagrams keep their size, even 0, and say where they were sent", "[udp]") {
     // A wildcard socket must answer from the address each datagram was sent to (127.0.0.2
-    // here), or a connected client drops the answer: bind_to asks for that address.
+    // here), or a connected client drops the answer: the server asks for that address.
     echo::Socket server = echo::bind_to(address("0.0.0.0", 0), SOCK_DGRAM);
+    echo::enable_destination_info(server.fd(), AF_INET);
     const std::uint16_t port = echo::local_address(server.fd()).port();
     echo::Socket client =
         echo::connect_to(address("127.0.0.2", port), SOCK_DGRAM, std::chrono::milliseconds(1000));
@@ -168,6 +170,7 @@ TEST_CASE("Datagrams keep their size, even 0, and say where they were sent", "[u
 
 TEST_CASE("A datagram larger than the buffer is reported cut, with its real size", "[udp]") {
     echo::Socket server = echo::bind_to(address("127.0.0.1", 0), SOCK_DGRAM);
+    echo::enable_destination_info(server.fd(), AF_INET);
     echo::Socket client = echo::connect_to(echo::local_address(server.fd()), SOCK_DGRAM,
                                            std::chrono::milliseconds(1000));
     REQUIRE(echo::send_datagram(client.fd(), bytes("abcdef")).status == echo::IoStatus::ok);
