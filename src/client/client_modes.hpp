@@ -10,7 +10,8 @@
 
 namespace echo {
 
-// Each client mode takes the options and its connected socket and returns the exit code.
+// Each client mode takes the options and its connected socket. It returns exit_ok when every
+// echo came back whole and in order, and throws when one did not (echo_failure.hpp says how).
 
 // Sends options.message, reads its whole echo back, checks it, prints it and a newline.
 int send_message(const ClientOptions& options, Socket socket, const Address& server,

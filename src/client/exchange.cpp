@@ -3,6 +3,7 @@
 
 #include "echo/error.hpp"
 #include "echo/io.hpp"
+#include "echo_failure.hpp"
 
 #include <array>
 #include <cerrno>
@@ -33,9 +34,9 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
             return false;
         }
         if (wakeup == Wakeup::timed_out) {
-            throw std::runtime_error("no echo from " + server + " within the timeout (" +
-                                     std::to_string(received) + " of " +
-                                     std::to_string(message.size()) + " bytes back)");
+            throw EchoFailure("no echo from " + server + " within the timeout (" +
+                              std::to_string(received) + " of " + std::to_string(message.size()) +
+                              " bytes back)");
         }
         if (sent < message.size()) {
             const IoResult r = write_some(sock, message.subspan(sent));
@@ -50,9 +51,9 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
         const IoResult r = read_some(sock, echo.subspan(received));
         if (r.status == IoStatus::eof) {
             trace.peer_closed_write();
-            throw std::runtime_error("server " + server + " closed the connection after " +
-                                     std::to_string(received) + " of " +
-                                     std::to_string(message.size()) + " bytes of echo");
+            throw EchoFailure("server " + server + " closed the connection after " +
+                              std::to_string(received) + " of " + std::to_string(message.size()) +
+                              " bytes of echo");
         }
         if (r.status == IoStatus::error) {
             throw_error(r.error, "recv from " + server);

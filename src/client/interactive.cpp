@@ -4,6 +4,7 @@
 #include "echo/datagram.hpp"
 #include "echo/error.hpp"
 #include "echo/io.hpp"
+#include "echo_failure.hpp"
 #include "exchange.hpp"
 #include "line_cutter.hpp"
 #include "log_writer.hpp"
@@ -70,8 +71,8 @@ class LineEcho final {
         echo_.resize(line.size());
         exchange(sock_, line, echo_, timeout_, trace_, false);
         if (!std::equal(line.begin(), line.end(), echo_.begin())) {
-            throw std::runtime_error("echo mismatch: sent " + std::to_string(line.size()) +
-                                     " bytes, the echo differs");
+            throw EchoFailure("echo mismatch: sent " + std::to_string(line.size()) +
+                              " bytes, the echo differs");
         }
         return echo_;
     }
@@ -97,19 +98,16 @@ void echo_line(LineEcho& round, std::span<const std::byte> line) {
 }
 
 // The end of input over TCP: our FIN, then, as in message mode, nothing more may come before the
-// server's FIN. False (said on stderr) when it sent more than we did.
-bool close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace,
-                      const Status& status) {
+// server's FIN. Throws EchoFailure when it sent more than we did.
+void close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace) {
     ::shutdown(sock, SHUT_WR);
     trace.closed_write();
     const AfterEcho after = await_close(sock, timeout, trace);
     if (after.surplus > 0) {
         trace.ended("echo longer than sent");
-        status.error(surplus_text(after.surplus, after.closed, trace.peer()));
-        return false;
+        throw EchoFailure(surplus_text(after.surplus, after.closed, trace.peer()));
     }
     trace.ended("end of input");
-    return true;
 }
 
 } // namespace
@@ -148,7 +146,7 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
             }
             if (piece->size() > limit) {
                 if (!options.udp) {
-                    throw std::runtime_error(
+                    throw EchoFailure(
                         "a line of standard input is longer than the limit of 1 MiB (" +
                         std::to_string(limit) + " bytes, newline included)");
                 }
@@ -174,10 +172,11 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
     if (terminal) {
         standard_error().write("\n");
     }
-    if (!options.udp && !close_after_echo(socket.fd(), options.timeout, trace, status)) {
-        return exit_failure;
+    if (!options.udp) {
+        close_after_echo(socket.fd(), options.timeout, trace);
     }
-    return skipped > 0 ? exit_failure : exit_ok; // not every line was echoed
+    // Each line too long for a datagram was reported as it was skipped; the run fails with them.
+    return skipped > 0 ? exit_failure : exit_ok;
 }
 
 } // namespace echo

@@ -4,6 +4,7 @@
 #include "echo/datagram.hpp"
 #include "echo/error.hpp"
 #include "echo/io.hpp"
+#include "echo_failure.hpp"
 #include "exchange.hpp"
 #include "round_report.hpp"
 #include "stop.hpp"
@@ -56,12 +57,11 @@ bool pause_between(const ClientOptions& options, std::uint64_t round) {
 
 // The end of a run cut short by a stop (ping's convention): the figures of the rounds done so
 // far are out; the run ends as a finished one would, but without a single echo it failed.
-bool stopped_empty(const RoundReport& report, const Status& status) {
-    if (report.echoed == 0) {
-        status.error("stopped before any echo came back");
-        return true;
+// A run stopped before any echo came back measured nothing: that fails.
+void fail_if_stopped_empty(bool stopped, const RoundReport& report) {
+    if (stopped && report.echoed == 0) {
+        throw EchoFailure("stopped before any echo came back");
     }
-    return false;
 }
 
 // UDP rounds carry their number in the first 8 bytes (big-endian), ahead of the payload, so that
@@ -82,11 +82,6 @@ std::uint64_t round_number(std::span<const std::byte> datagram) {
     return round;
 }
 
-class MismatchError final : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
 // Matches the echoes of a UDP measuring run to their rounds, and counts them in the report.
 // Which of the last udp_round_window rounds were echoed is kept, one bit each: enough to tell a
 // duplicate from the late first echo of a round, in the same memory whatever -c.
@@ -100,25 +95,25 @@ class EchoMatcher final {
     void sending(std::uint64_t round) { echoed_[slot(round)] = false; }
 
     // Checks one echo of `size` bytes from the server while `round` is awaited; true when it is
-    // the first echo of `round`. Throws MismatchError when it is not an echo of what was sent.
+    // the first echo of `round`. Throws EchoFailure when it is not an echo of what was sent.
     bool accept(std::span<const std::byte> got, std::size_t size, std::uint64_t round) {
         if (size != datagram_.size()) {
-            throw MismatchError("echo mismatch: sent " + std::to_string(datagram_.size()) +
-                                " bytes, got " + std::to_string(size) + " back in round " +
-                                std::to_string(round));
+            throw EchoFailure("echo mismatch: sent " + std::to_string(datagram_.size()) +
+                              " bytes, got " + std::to_string(size) + " back in round " +
+                              std::to_string(round));
         }
         const std::uint64_t number = round_number(got);
         if (number == 0 || number > round) {
-            throw MismatchError("echo mismatch: an echo of round " + std::to_string(number) +
-                                ", which was never sent");
+            throw EchoFailure("echo mismatch: an echo of round " + std::to_string(number) +
+                              ", which was never sent");
         }
         const auto body = got.subspan(round_number_size);
         const auto sent = datagram_.subspan(round_number_size);
         const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), body.begin());
         if (differs != sent.end()) {
-            throw MismatchError("echo mismatch at byte " +
-                                std::to_string(differs - sent.begin() + 1) + " of round " +
-                                std::to_string(number));
+            throw EchoFailure("echo mismatch at byte " +
+                              std::to_string(differs - sent.begin() + 1) + " of round " +
+                              std::to_string(number));
         }
         if (number + udp_round_window <= round) {
             ++report_.too_old; // its bit went to a later round: echoed before or not, unknown
@@ -255,9 +250,9 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
         const auto [differs, unused] = std::mismatch(payload.begin(), payload.end(), echo.begin());
         if (differs != payload.end()) {
             print_report(options, report);
-            status.error("echo mismatch at byte " + std::to_string(differs - payload.begin() + 1) +
-                         " of round " + std::to_string(round));
-            return exit_failure;
+            throw EchoFailure("echo mismatch at byte " +
+                              std::to_string(differs - payload.begin() + 1) + " of round " +
+                              std::to_string(round));
         }
         ++report.echoed;
         report.rtt.record(rtt.count());
@@ -269,7 +264,8 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
     trace.closed_write();
     trace.ended(stopped ? "stopped" : "all rounds echoed");
     print_report(options, report);
-    return stopped && stopped_empty(report, status) ? exit_failure : exit_ok;
+    fail_if_stopped_empty(stopped, report);
+    return exit_ok;
 }
 
 int measure_udp_rounds(const ClientOptions& options, Socket socket, const Address& server,
@@ -307,22 +303,15 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
                 break;
             }
         }
-    } catch (const MismatchError& error) {
-        print_report(options, report);
-        status.error(error.what());
-        return exit_failure;
     } catch (const std::exception&) {
-        print_report(options, report);
+        print_report(options, report); // the rounds so far, then main prints the cause
         throw;
     }
     print_report(options, report);
-    if (stopped && stopped_empty(report, status)) {
-        return exit_failure;
-    }
+    fail_if_stopped_empty(stopped, report);
     if (report.echoed < report.sent) {
-        status.error(std::to_string(report.sent - report.echoed) + " of " +
-                     plural(report.sent, "round") + " got no echo");
-        return exit_failure;
+        throw EchoFailure(std::to_string(report.sent - report.echoed) + " of " +
+                          plural(report.sent, "round") + " got no echo");
     }
     return exit_ok;
 }

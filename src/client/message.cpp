@@ -2,6 +2,7 @@
 #include "client_modes.hpp"
 #include "connection_trace.hpp"
 #include "echo/io.hpp"
+#include "echo_failure.hpp"
 #include "exchange.hpp"
 
 #include <algorithm>
@@ -24,16 +25,14 @@ int send_message(const ClientOptions& options, Socket socket, const Address& ser
     const auto [differs, unused] = std::mismatch(message.begin(), message.end(), echo.begin());
     if (differs != message.end()) {
         trace.ended("echo mismatch");
-        status.error("echo mismatch at byte " + std::to_string(differs - message.begin() + 1) +
-                     " of " + std::to_string(message.size()));
-        return exit_failure;
+        throw EchoFailure("echo mismatch at byte " + std::to_string(differs - message.begin() + 1) +
+                          " of " + std::to_string(message.size()));
     }
     const AfterEcho after = await_close(socket.fd(), options.timeout, trace);
     socket.reset();
     if (after.surplus > 0) {
         trace.ended("echo longer than sent");
-        status.error(surplus_text(after.surplus, after.closed, name));
-        return exit_failure;
+        throw EchoFailure(surplus_text(after.surplus, after.closed, name));
     }
     if (!after.closed) {
         status.line(name + " sent nothing more but kept the connection open for the timeout");

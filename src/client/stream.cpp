@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "client_modes.hpp"
 #include "connection_trace.hpp"
+#include "echo/error.hpp"
+#include "echo_failure.hpp"
 #include "exchange.hpp"
 #include "pump.hpp"
 #include "status.hpp"
@@ -44,32 +46,27 @@ int stream_stdio(const ClientOptions& options, Socket socket, const Address& ser
         break;
     case PumpResult::Step::mismatch:
         trace.ended("echo mismatch");
-        status.error("echo mismatch at byte " + std::to_string(result.mismatch_at));
-        return exit_failure;
+        throw EchoFailure("echo mismatch at byte " + std::to_string(result.mismatch_at));
     case PumpResult::Step::surplus:
         trace.ended("echo longer than sent");
-        status.error(surplus_text(result.surplus, result.surplus_counted, name));
-        return exit_failure;
+        throw EchoFailure(surplus_text(result.surplus, result.surplus_counted, name));
     case PumpResult::Step::timeout:
         trace.ended("timeout");
-        status.error("no echo from " + name + " within the timeout " +
-                     (result.window_full
-                          ? "with the window of " + std::to_string(pump_window / (1024 * 1024)) +
-                                " MiB full and input still open ("
-                          : "after the end of input (") +
-                     counts + ")");
-        return exit_failure;
+        throw EchoFailure("no echo from " + name + " within the timeout " +
+                          (result.window_full ? "with the window of " +
+                                                    std::to_string(pump_window / (1024 * 1024)) +
+                                                    " MiB full and input still open ("
+                                              : "after the end of input (") +
+                          counts + ")");
     default:
         trace.ended("failure");
-        status.error(describe(step_name(result.failed, name), result.error));
-        return exit_failure;
+        throw_error(result.error, step_name(result.failed, name));
     }
     trace.ended("server closed");
     if (!result.input_finished || result.received != result.sent) {
-        status.error("server " + name + " closed the connection after echoing " +
-                     std::to_string(result.received) + " of " + std::to_string(result.sent) +
-                     " bytes sent" + (result.input_finished ? "" : " (input not finished)"));
-        return exit_failure;
+        throw EchoFailure("server " + name + " closed the connection after echoing " +
+                          std::to_string(result.received) + " of " + std::to_string(result.sent) +
+                          " bytes sent" + (result.input_finished ? "" : " (input not finished)"));
     }
     status.line("Sent " + std::to_string(result.sent) + " bytes, received " +
                 std::to_string(result.received) + " bytes of echo");

@@ -4,6 +4,7 @@
 #include "echo/datagram.hpp"
 #include "echo/error.hpp"
 #include "echo/io.hpp"
+#include "echo_failure.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -24,12 +25,12 @@ bool same(std::span<const std::byte> a, std::span<const std::byte> b) {
 [[noreturn]] void mismatch(std::span<const std::byte> sent, std::span<const std::byte> reply,
                            std::size_t reply_size) {
     if (reply_size != sent.size()) {
-        throw std::runtime_error("echo mismatch: sent " + std::to_string(sent.size()) +
-                                 " bytes, got " + std::to_string(reply_size) + " back");
+        throw EchoFailure("echo mismatch: sent " + std::to_string(sent.size()) + " bytes, got " +
+                          std::to_string(reply_size) + " back");
     }
     const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), reply.begin());
-    throw std::runtime_error("echo mismatch at byte " + std::to_string(differs - sent.begin() + 1) +
-                             " of " + std::to_string(sent.size()));
+    throw EchoFailure("echo mismatch at byte " + std::to_string(differs - sent.begin() + 1) +
+                      " of " + std::to_string(sent.size()));
 }
 
 } // namespace
@@ -51,8 +52,8 @@ std::span<const std::byte> UdpExchange::echo(std::span<const std::byte> datagram
             return *reply;
         }
     }
-    throw std::runtime_error("no reply from " + name_ + " after " + std::to_string(tries_) +
-                             (tries_ == 1 ? " try" : " tries"));
+    throw EchoFailure("no reply from " + name_ + " after " + std::to_string(tries_) +
+                      (tries_ == 1 ? " try" : " tries"));
 }
 
 // The ICMP error a datagram earned (Connection refused: nobody listens on that port) surfaces on
