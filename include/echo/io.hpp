@@ -34,13 +34,6 @@ IoResult write_some(int fd, std::span<const std::byte> data);
 // Writes every byte, across partial writes, waiting with poll(2) when `fd` is non-blocking.
 IoResult write_all(int fd, std::span<const std::byte> data);
 
-// All of `data` to standard output, where a failure is the program's (a full disk, a reader
-// gone): throws std::system_error naming "write standard output".
-void write_standard_output(std::span<const std::byte> data);
-inline void write_standard_output(std::string_view text) {
-    write_standard_output(std::as_bytes(std::span(text)));
-}
-
 // Waits until `fd` has any of `events`; false on timeout. A negative timeout waits forever.
 bool wait_for(int fd, short events, std::chrono::milliseconds timeout);
 

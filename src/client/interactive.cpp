@@ -8,6 +8,7 @@
 #include "exchange.hpp"
 #include "line_cutter.hpp"
 #include "log_writer.hpp"
+#include "standard_descriptors.hpp"
 #include "udp_exchange.hpp"
 
 #include <algorithm>

@@ -7,6 +7,7 @@
 #include "echo_failure.hpp"
 #include "exchange.hpp"
 #include "round_report.hpp"
+#include "standard_descriptors.hpp"
 #include "stop.hpp"
 
 #include <algorithm>

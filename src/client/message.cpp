@@ -4,6 +4,7 @@
 #include "echo/io.hpp"
 #include "echo_failure.hpp"
 #include "exchange.hpp"
+#include "standard_descriptors.hpp"
 
 #include <algorithm>
 #include <system_error>

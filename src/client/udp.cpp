@@ -5,6 +5,7 @@
 #include "echo/error.hpp"
 #include "echo/io.hpp"
 #include "line_cutter.hpp"
+#include "standard_descriptors.hpp"
 #include "udp_exchange.hpp"
 
 #include <algorithm>

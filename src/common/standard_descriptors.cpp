@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "standard_descriptors.hpp"
 
+#include "echo/error.hpp"
+#include "echo/io.hpp"
+
 #include <cerrno>
 
 #include <fcntl.h>
+#include <unistd.h>
 
 namespace echo {
 
@@ -15,6 +19,13 @@ void ensure_standard_descriptors() noexcept {
             // Where even /dev/null cannot be opened, the program goes on as it would have.
             (void)::open("/dev/null", O_RDWR);
         }
+    }
+}
+
+void write_standard_output(std::span<const std::byte> data) {
+    const IoResult written = write_all(STDOUT_FILENO, data);
+    if (written.status == IoStatus::error) {
+        throw_error(written.error, "write standard output");
     }
 }
 

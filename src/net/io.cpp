@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <climits>
 #include <cstdint>
-#include <cerrno>
 #include <system_error>
 
 #include <fcntl.h>
@@ -47,13 +47,6 @@ IoResult write_some(int fd, std::span<const std::byte> data) {
         if (errno != EINTR) {
             return io_failure(errno);
         }
-    }
-}
-
-void write_standard_output(std::span<const std::byte> data) {
-    const IoResult written = write_all(STDOUT_FILENO, data);
-    if (written.status == IoStatus::error) {
-        throw_error(written.error, "write standard output");
     }
 }
 
