@@ -2,6 +2,7 @@
 // The pieces of UDP mode: the loop guard, the memory of senders, the line cutter, and datagrams
 // on real loopback sockets.
 #include "catch.hpp"
+#include "sockets.hpp"
 
 #include "echo/datagram.hpp"
 #include "echo/net.hpp"
@@ -21,16 +22,10 @@
 #include <sys/socket.h>
 
 using namespace std::chrono_literals;
+using echo::test::address;
+using echo::test::bytes;
 
 namespace {
-
-echo::Address address(const std::string& host, std::uint16_t port) {
-    return echo::resolve(host, port, echo::Family::any, SOCK_DGRAM, true).front();
-}
-
-std::span<const std::byte> bytes(const std::string& text) {
-    return std::as_bytes(std::span(text));
-}
 
 std::string text(std::span<const std::byte> data) {
     return {reinterpret_cast<const char*>(data.data()), data.size()};
