@@ -191,27 +191,3 @@ TEST_CASE("After the end of input the pump waits at most its timeout for the ech
     CHECK(result.received == 3);
     CHECK(result.input_finished);
 }
-
-TEST_CASE("echo_until_eof reports a peer that resets", "[pump]") {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) == 0);
-    Socket ours(fds[0]);
-    Socket theirs(fds[1]);
-    // The peer sends, then vanishes without reading: our echo has nowhere to go.
-    const std::string data(1000, 'x');
-    (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
-    theirs.reset();
-    const echo::EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1);
-    CHECK(outcome.end == echo::EchoOutcome::End::failed);
-    CHECK(std::string(outcome.step) == "send to");
-    CHECK(outcome.error == EPIPE);
-}
-
-TEST_CASE("echo_until_eof stops when asked", "[pump]") {
-    StreamPair link;
-    Pipe stop;
-    const char byte = 's';
-    REQUIRE(::write(stop.write_end.fd(), &byte, 1) == 1);
-    const echo::EchoOutcome outcome = echo::echo_until_eof(link.ours.fd(), stop.read_end.fd());
-    CHECK(outcome.end == echo::EchoOutcome::End::stopped);
-}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// echo_until_eof by both of its paths: splice(2) through a pipe, and the portable read/write loop.
+// echo_until_eof by both of its paths: splice(2) through a pipe, and the portable read/write loop;
+// its failures and its stop.
 #include "catch.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
@@ -163,4 +164,25 @@ TEST_CASE("The portable loop carries on with bytes the fast path handed over", "
     CHECK(outcome.end == EchoOutcome::End::peer_finished);
     CHECK(outcome.bytes == 1000 + handed.size() + rest.size());
     CHECK(echoed == handed + rest);
+}
+
+TEST_CASE("echo_until_eof reports a peer that resets", "[pump]") {
+    auto [ours, theirs] = socket_pair();
+    // The peer sends, then vanishes without reading: our echo has nowhere to go.
+    const std::string data(1000, 'x');
+    (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
+    theirs.reset();
+    const echo::EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1);
+    CHECK(outcome.end == echo::EchoOutcome::End::failed);
+    CHECK(std::string(outcome.step) == "send to");
+    CHECK(outcome.error == EPIPE);
+}
+
+TEST_CASE("echo_until_eof stops when asked", "[pump]") {
+    StreamPair link;
+    Pipe stop;
+    const char byte = 's';
+    REQUIRE(::write(stop.write_end.fd(), &byte, 1) == 1);
+    const echo::EchoOutcome outcome = echo::echo_until_eof(link.ours.fd(), stop.read_end.fd());
+    CHECK(outcome.end == echo::EchoOutcome::End::stopped);
 }
