@@ -19,6 +19,11 @@ inline std::span<const std::byte> bytes(const std::string& text) {
     return std::as_bytes(std::span(text));
 }
 
+// The text of some bytes received.
+inline std::string text_of(std::span<const std::byte> data) {
+    return {reinterpret_cast<const char*>(data.data()), data.size()};
+}
+
 // `host` and `port` resolved for `socktype` (UDP unless said), the first address.
 Address address(const std::string& host, std::uint16_t port, int socktype = SOCK_DGRAM);
 
