@@ -5,6 +5,7 @@
 #include "catch.hpp"
 #include "peers.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/address.hpp"
 #include "echo/datagram.hpp"
@@ -30,14 +31,6 @@
 using namespace echo::test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-std::span<const std::byte> bytes(const std::string& text) {
-    return std::as_bytes(std::span(text));
-}
 
 // Echoes every chunk at once, as a real echo server does; at the peer's FIN, `tail`, then closes.
 void echo_then_append(int fd, const std::string& tail) {
@@ -69,12 +62,6 @@ void echo_unless_fin_first(int fd, const std::shared_future<void>& /*released*/)
     }
 }
 
-std::vector<std::string> tcp_client(const std::string& port, std::vector<std::string> extra) {
-    std::vector<std::string> argv{client_path(), "-H", "127.0.0.1", "-p", port};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
 // Runs the client through /usr/bin/time, which adds "maxrss N" (KiB) to its standard error.
 std::vector<std::string> measured(const std::vector<std::string>& argv) {
     std::vector<std::string> command{"/usr/bin/time", "-f", "maxrss %M"};
@@ -88,58 +75,28 @@ long max_rss_kib(const std::string& err) {
     return std::stol(err.substr(at + 7));
 }
 
-// A UDP fake server on its own thread: it drops the first copy of every datagram (a datagram
-// that differs from the one before) and echoes a copy sent again, until destroyed.
+// A UDP fake server: it drops the first copy of every datagram (a datagram that differs from
+// the one before) and echoes a copy sent again, until destroyed.
 class FirstCopyLost {
   public:
-    FirstCopyLost()
-        : socket_(echo::bind_to(
-              echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true).front(),
-              SOCK_DGRAM)),
-          port_(std::to_string(echo::local_address(socket_.fd()).port())) {
-        REQUIRE(::pipe2(stop_, O_CLOEXEC) == 0);
-        thread_ = std::thread([this] { run(); });
-    }
-    FirstCopyLost(const FirstCopyLost&) = delete;
-    FirstCopyLost& operator=(const FirstCopyLost&) = delete;
-    ~FirstCopyLost() {
-        [[maybe_unused]] const ssize_t ignored = ::write(stop_[1], "s", 1);
-        thread_.join();
-        ::close(stop_[0]);
-        ::close(stop_[1]);
-    }
-    [[nodiscard]] const std::string& port() const { return port_; }
+    [[nodiscard]] const std::string& port() const { return server_.port(); }
     [[nodiscard]] int dropped() const { return dropped_; }
 
   private:
-    void run() {
-        std::string data(echo::datagram_buffer_size, '\0');
-        std::string previous;
-        bool first = true;
-        std::array<pollfd, 2> fds{{{socket_.fd(), POLLIN, 0}, {stop_[0], POLLIN, 0}}};
-        while (::poll(fds.data(), fds.size(), -1) >= 0 && fds[1].revents == 0) {
-            const echo::Received got =
-                echo::receive_datagram(socket_.fd(), std::as_writable_bytes(std::span(data)), 0);
-            if (got.io.status != echo::IoStatus::ok) {
-                continue;
-            }
-            const std::string datagram = data.substr(0, got.io.bytes);
-            if (first || datagram != previous) {
-                first = false;
-                previous = datagram;
-                ++dropped_;
-                continue;
-            }
-            (void)echo::send_datagram(socket_.fd(), bytes(datagram), got.source, echo::Address(),
-                                      0);
+    std::vector<std::string> answer(const std::string& datagram) {
+        if (first_ || datagram != previous_) {
+            first_ = false;
+            previous_ = datagram;
+            ++dropped_;
+            return {};
         }
+        return {datagram};
     }
 
-    echo::Socket socket_;
-    std::string port_;
+    std::string previous_; // all used on the server's thread, which ends before they go
+    bool first_ = true;
     std::atomic<int> dropped_{0};
-    int stop_[2] = {-1, -1};
-    std::thread thread_;
+    FakeUdpServer server_{[this](int, const std::string& datagram) { return answer(datagram); }};
 };
 
 } // namespace
@@ -210,10 +167,8 @@ TEST_CASE("A message gets its echo from ncat --exec /bin/cat three times in thre
     // A free port: bound on port 0 and released just before ncat takes it.
     std::string port;
     {
-        const echo::Socket probe = echo::bind_to(
-            echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(),
-            SOCK_STREAM);
-        port = std::to_string(echo::local_address(probe.fd()).port());
+        const echo::Socket probe = bind_loopback(SOCK_STREAM);
+        port = port_of(probe);
     }
     Process ncat({"/usr/bin/ncat", "-v", "-l", "-k", "127.0.0.1", port, "--exec", "/bin/cat"});
     ncat.wait_for_line("Listening on");

@@ -3,7 +3,9 @@
 // programs, hang them, make them spin or end them by a signal.
 #include "catch.hpp"
 #include "peers.hpp"
+#include "proc.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
@@ -31,79 +33,6 @@
 using namespace echo::test;
 
 namespace {
-
-echo::Socket connect_raw(std::uint16_t port) {
-    const auto addresses = echo::resolve("127.0.0.1", port, echo::Family::ipv4, SOCK_STREAM, false);
-    echo::Socket socket = echo::connect_any(addresses, SOCK_STREAM, 10s);
-    echo::set_nonblocking(socket.fd(), false);
-    return socket;
-}
-
-// Reads until end of stream or a reset; what arrived before either.
-std::string read_until_closed(int fd) {
-    std::string all;
-    std::array<char, 65536> chunk{};
-    for (;;) {
-        REQUIRE(echo::wait_for(fd, POLLIN, 20s));
-        const ssize_t n = ::recv(fd, chunk.data(), chunk.size(), 0);
-        if (n <= 0) {
-            return all;
-        }
-        all.append(chunk.data(), static_cast<std::size_t>(n));
-    }
-}
-
-// Makes close() send a reset instead of a FIN.
-void reset_on_close(int fd) {
-    const linger abort_on_close{1, 0};
-    REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close)) == 0);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-// User plus system CPU time of a process so far, in clock ticks (/proc/PID/stat fields 14, 15).
-long cpu_ticks(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2)); // the name may hold spaces
-    std::string skipped;
-    for (int field = 3; field <= 13; ++field) {
-        fields >> skipped;
-    }
-    long user = 0;
-    long system = 0;
-    fields >> user >> system;
-    REQUIRE(fields);
-    return user + system;
-}
-
-// A process's resident memory in KiB (VmRSS in /proc/PID/status).
-long resident_kib(pid_t pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(status, line);) {
-        if (line.rfind("VmRSS:", 0) == 0) {
-            return std::stol(line.substr(6));
-        }
-    }
-    FAIL("no VmRSS for process " << pid);
-    return 0;
-}
-
-// The descriptor number a process's next open would get.
-int lowest_free_descriptor(pid_t pid) {
-    std::vector<int> open;
-    for (const auto& entry :
-         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
-        open.push_back(std::stoi(entry.path().filename().string()));
-    }
-    int lowest = 0;
-    while (std::find(open.begin(), open.end(), lowest) != open.end()) {
-        ++lowest;
-    }
-    return lowest;
-}
 
 // The way a peer that went away shows in the server's error line.
 bool names_a_vanished_peer(const std::string& err) {
@@ -172,9 +101,8 @@ TEST_CASE("A peer that closes without reading its echo is an error value and nev
 
 TEST_CASE("echo-client - against a server that stops reading and closes exits 1 with one line",
           "[fault]") {
-    echo::Socket listener = echo::bind_to(
-        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true).front(), SOCK_STREAM);
-    const std::string port = std::to_string(echo::local_address(listener.fd()).port());
+    echo::Socket listener = bind_loopback(SOCK_STREAM);
+    const std::string port = port_of(listener);
     // The rude server: takes a little of the stream, then closes with the rest unread.
     auto rude = std::async(std::launch::async, [&listener] {
         if (!echo::wait_for(listener.fd(), POLLIN, 20s)) {
@@ -208,19 +136,19 @@ TEST_CASE("A peer that connects and sends nothing: the server waits without spin
     echo::Socket peer = connect_raw(server.port);
     server.process.wait_for_line("Client connected");
 
-    const long before = cpu_ticks(server.process.pid());
+    const std::chrono::milliseconds before = cpu_time(server.process.pid());
     CHECK_FALSE(echo::wait_for(peer.fd(), POLLIN, 1s)); // nothing comes unasked
-    const long used = cpu_ticks(server.process.pid()) - before;
+    const std::chrono::milliseconds used = cpu_time(server.process.pid()) - before;
     // Not a timing threshold: an idle server burns no CPU at all, however busy the machine;
     // one that spins burns the whole second it is given.
-    CHECK(used < ::sysconf(_SC_CLK_TCK) / 2);
+    CHECK(used < 500ms);
 
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 5s);
     CHECK(done.exit_code == 0);
     CHECK(contains(done.err, "[+] Stopped by signal; client 127.0.0.1:"));
     CHECK(contains(done.err, "dropped (0 bytes echoed)"));
-    CHECK(read_until_closed(peer.fd()).empty());
+    CHECK(read_to_eof(peer.fd()).empty());
 }
 
 TEST_CASE("A peer that sends one byte at a time gets every byte back in order", "[fault]") {
@@ -239,14 +167,14 @@ TEST_CASE("A peer that sends one byte at a time gets every byte back in order", 
             REQUIRE(back == byte);
         }
         REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
-        CHECK(read_until_closed(peer.fd()).empty());
+        CHECK(read_to_eof(peer.fd()).empty());
     }
     SECTION("a burst of one-byte sends") {
         for (const char byte : data) {
             REQUIRE(::send(peer.fd(), &byte, 1, 0) == 1);
         }
         REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
-        CHECK(read_until_closed(peer.fd()) == data);
+        CHECK(read_to_eof(peer.fd()) == data);
     }
     const auto done = server.process.finish("", 10s);
     CHECK(done.exit_code == 0);
@@ -424,13 +352,13 @@ TEST_CASE("A storm of 100000 UDP datagrams: the server survives and answers a no
 TEST_CASE("A storm of 100000 UDP datagrams leaves the server's memory as it was",
           "[fault][udp][memory]") {
     Server server({"-u"});
-    const long rss_before = resident_kib(server.process.pid());
+    const long rss_before = memory_kib(server.process.pid(), "VmRSS");
     udp_storm(server.port);
     CHECK(run({client_path(), "-u", "-H", "127.0.0.1", "-p", server.port_text(), "x"}).exit_code ==
           0);
     // Whatever it queued or remembered for the storm, it holds no copy of it: a few MiB at most
     // (100000 datagrams kept would be 100 MB).
-    const long grown = resident_kib(server.process.pid()) - rss_before;
+    const long grown = memory_kib(server.process.pid(), "VmRSS") - rss_before;
     INFO("server VmRSS grew by " << grown << " KiB");
     CHECK(grown < 16 * 1024);
     stop_cleanly(server.process);
@@ -496,7 +424,7 @@ TEST_CASE("echo-client with its standard output closed: one error line and exit 
     SECTION("a stream") {
         // Nothing reaches standard output before standard input is fed, after the close.
         Server server;
-        Process client({client_path(), "-H", "127.0.0.1", "-p", server.port_text(), "-"});
+        Process client(tcp_client(server, {"-"}));
         client.close_stdout();
         const auto reply = client.finish(random_bytes(1024 * 1024, 19), 30s);
         CHECK(reply.exit_code == 1);
@@ -513,7 +441,7 @@ TEST_CASE("echo-client with its standard output closed: one error line and exit 
             go.wait_for(60s);
             (void)echo::write_all(fd, std::as_bytes(std::span(got)));
         });
-        Process client({client_path(), "-H", "127.0.0.1", "-p", late.port(), "hello"});
+        Process client(tcp_client(late.port(), {"hello"}));
         client.close_stdout();
         closed.set_value();
         const auto reply = client.finish("", 30s);
@@ -531,7 +459,7 @@ TEST_CASE("1000 connect-and-close in a loop against -k: every descriptor comes b
         REQUIRE(echo::write_all(peer.fd(), std::as_bytes(std::span(text))).status ==
                 echo::IoStatus::ok);
         REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
-        CHECK(read_until_closed(peer.fd()) == text);
+        CHECK(read_to_eof(peer.fd()) == text);
     };
     const auto wait_for_disconnects = [&server](std::size_t total) {
         while (count_of(server.process.err(), " disconnected (") < total) {

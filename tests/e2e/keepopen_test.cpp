@@ -2,7 +2,9 @@
 // echo-server -k end to end: many peers at once, limits, idle timeouts, back-pressure, faults.
 #include "catch.hpp"
 #include "peers.hpp"
+#include "proc.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
@@ -63,21 +65,6 @@ std::string receive(const Socket& peer, std::size_t count) {
     return got;
 }
 
-// Reads until the server's FIN (or a reset); each wait bounded.
-std::string read_to_eof(const Socket& peer) {
-    std::string all;
-    char chunk[65536];
-    for (;;) {
-        REQUIRE(echo::wait_for(peer.fd(), POLLIN, 20s));
-        const ssize_t n = ::read(peer.fd(), chunk, sizeof(chunk));
-        if (n > 0) {
-            all.append(chunk, static_cast<std::size_t>(n));
-        } else if (n == 0 || errno != EAGAIN) {
-            return all;
-        }
-    }
-}
-
 // One message out, its echo back: proof that the server is serving this peer.
 void round_trip(const Socket& peer, const std::string& text) {
     send_text(peer, text);
@@ -102,30 +89,6 @@ void raise_descriptor_limit(rlim_t wanted) {
     }
     INFO("RLIMIT_NOFILE hard limit " << limit.rlim_max);
     REQUIRE(limit.rlim_cur >= wanted);
-}
-
-// A "Vm...:" figure from /proc/PID/status, in KiB.
-std::size_t memory_kib(pid_t pid, const std::string& field) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(status, line);) {
-        if (line.rfind(field + ":", 0) == 0) {
-            return std::stoul(line.substr(field.size() + 1));
-        }
-    }
-    FAIL("no " << field << " in /proc/" << pid << "/status");
-    return 0;
-}
-
-// User plus system CPU time of a process so far, from /proc/PID/stat.
-std::chrono::milliseconds cpu_time(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2)); // the name may hold spaces
-    std::vector<std::string> field((std::istream_iterator<std::string>(fields)),
-                                   std::istream_iterator<std::string>());
-    REQUIRE(field.size() > 12);
-    const long ticks = std::stol(field[11]) + std::stol(field[12]); // utime, stime
-    return std::chrono::milliseconds(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
 }
 
 } // namespace
@@ -166,7 +129,7 @@ TEST_CASE("keep-open serves 1000 peers one after another and ends with the descr
         const std::string message = "peer " + std::to_string(i);
         send_text(peer, message);
         REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
-        REQUIRE(read_to_eof(peer) == message);
+        REQUIRE(read_to_eof(peer.fd()) == message);
         const std::string line = server.process.wait_for_line(" disconnected (", 20s);
         CHECK(line == "[+] Client " + name_of(peer) + " disconnected (" +
                           std::to_string(message.size()) + " bytes echoed)");
@@ -221,7 +184,7 @@ TEST_CASE("idle-timeout 1 closes a silent peer while a busy one stays", "[keepop
         closed = echo::wait_for(silent.fd(), POLLIN, 100ms);
     }
     REQUIRE(closed);
-    CHECK(read_to_eof(silent).empty());
+    CHECK(read_to_eof(silent.fd()).empty());
     CHECK(std::chrono::steady_clock::now() - start >= 1s); // never before its time
     round_trip(busy, "still here");
 
@@ -239,7 +202,7 @@ TEST_CASE("A peer that does not read its echo neither stalls another peer nor sw
           "[keepopen][memory]") {
     Server server({"-k"});
     const pid_t pid = server.process.pid();
-    const std::size_t rss_before = memory_kib(pid, "VmRSS");
+    const long rss_before = memory_kib(pid, "VmRSS");
     Socket hog = connect_to(server.port);
     Socket other = connect_to(server.port);
     round_trip(other, "before");
@@ -268,13 +231,13 @@ TEST_CASE("A peer that does not read its echo neither stalls another peer nor sw
     for (int i = 0; i < 20; ++i) {
         round_trip(other, random_bytes(4096, static_cast<std::uint32_t>(i)));
     }
-    const std::size_t peak = memory_kib(pid, "VmHWM");
+    const long peak = memory_kib(pid, "VmHWM");
     INFO("server VmRSS before " << rss_before << " KiB, VmHWM after the push " << peak << " KiB");
     CHECK(peak < rss_before + 4 * 1024); // bounded buffers: nowhere near the MiBs pushed
 
     // Now the hog reads: every byte it pushed comes back, in order.
     REQUIRE(::shutdown(hog.fd(), SHUT_WR) == 0);
-    const std::string echoed = read_to_eof(hog);
+    const std::string echoed = read_to_eof(hog.fd());
     REQUIRE(echoed.size() == pushed);
     for (std::size_t at = 0; at < pushed; at += pattern.size()) {
         const std::size_t n = std::min(pattern.size(), pushed - at);
@@ -391,8 +354,7 @@ TEST_CASE("Twenty peers resetting mid-stream end only themselves", "[keepopen]")
     }
     round_trip(steady, "in between");
     for (Socket& peer : resetters) {
-        const linger abort_on_close{1, 0};
-        ::setsockopt(peer.fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close));
+        reset_on_close(peer.fd());
         peer.reset(); // unread echo and linger 0: a reset
     }
     wait_for_lines(server.process, " disconnected (", 20);
@@ -429,7 +391,7 @@ TEST_CASE("SIGTERM with 50 peers connected exits 0", "[keepopen]") {
     CHECK(done.err.find("[+] Stopped by signal; 50 clients dropped\n"
                         "[+] Served 50 clients, 250 bytes echoed\n") != std::string::npos);
     for (const Socket& peer : peers) {
-        CHECK(read_to_eof(peer).empty()); // the server let go of every peer
+        CHECK(read_to_eof(peer.fd()).empty()); // the server let go of every peer
     }
 }
 
@@ -480,23 +442,10 @@ TEST_CASE("keep-open answers a half-close with everything, then its FIN, and ser
 TEST_CASE("keep-open with -q prints nothing, and the limits need -k", "[keepopen]") {
     // A quiet server prints no Listening line: reserve a port (bound, not listening, with
     // SO_REUSEADDR) and probe it until the server answers.
-    Socket reserve = echo::open_socket(AF_INET, SOCK_STREAM);
-    const int on = 1;
-    ::setsockopt(reserve.fd(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    echo::Address any = echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0];
-    REQUIRE(::bind(reserve.fd(), any.data(), any.size()) == 0);
+    const Socket reserve = reserve_port();
     const std::uint16_t port = echo::local_address(reserve.fd()).port();
     Process server({server_path(), "-k", "-q", "-H", "127.0.0.1", "-p", std::to_string(port)});
-    Socket peer;
-    for (int probe = 0; probe < 500 && !peer; ++probe) {
-        try {
-            peer = connect_to(port);
-        } catch (const std::system_error&) {
-            pollfd nothing{-1, 0, 0};
-            ::poll(&nothing, 1, 10); // not listening yet: probe again in 10 ms
-        }
-    }
-    REQUIRE(peer);
+    const Socket peer = connect_when_listening(port);
     round_trip(peer, "quiet");
     const Socket another = connect_to(port);
     round_trip(another, "and another");
@@ -507,8 +456,7 @@ TEST_CASE("keep-open with -q prints nothing, and the limits need -k", "[keepopen
         Socket resetter = connect_to(port);
         round_trip(resetter, std::string(100000, 'r'));
         send_text(resetter, std::string(100000, 'r'));
-        const linger abort_on_close{1, 0};
-        ::setsockopt(resetter.fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close));
+        reset_on_close(resetter.fd());
     }
     for (int probe = 0; probe < 500 && open_descriptors(server.pid()) != descriptors; ++probe) {
         pollfd nothing{-1, 0, 0};
@@ -531,7 +479,7 @@ TEST_CASE("1000 idle peers cost the server no buffer each", "[keepopen][memory]"
     raise_descriptor_limit(1100);
     Server server({"-k", "--max-clients", "1000"});
     const pid_t pid = server.process.pid();
-    const std::size_t rss_before = memory_kib(pid, "VmRSS");
+    const long rss_before = memory_kib(pid, "VmRSS");
     std::vector<Socket> peers;
     peers.reserve(1000);
     for (int i = 0; i < 1000; ++i) {
@@ -539,7 +487,7 @@ TEST_CASE("1000 idle peers cost the server no buffer each", "[keepopen][memory]"
     }
     wait_for_lines(server.process, "Client connected: ", 1000);
     round_trip(peers.back(), "the last one is served");
-    const std::size_t rss = memory_kib(pid, "VmRSS");
+    const long rss = memory_kib(pid, "VmRSS");
     INFO("server VmRSS " << rss_before << " KiB idle, " << rss << " KiB with 1000 peers");
     CHECK(rss < rss_before + 1024); // about 1 KiB per peer at most; a 64 KiB buffer each: 64 MiB
 
@@ -556,12 +504,12 @@ TEST_CASE("keep-open -v traces every peer's chunks and FINs, and how each ended"
     Socket talker = connect_to(server.port);
     round_trip(talker, "hi");
     REQUIRE(::shutdown(talker.fd(), SHUT_WR) == 0);
-    CHECK(read_to_eof(talker).empty());
+    CHECK(read_to_eof(talker.fd()).empty());
     const std::string talker_name = name_of(talker);
     server.process.wait_for_line("[+] Client " + talker_name + " disconnected (2 bytes echoed)");
 
     Socket silent = connect_to(server.port);
-    CHECK(read_to_eof(silent).empty()); // closed by the idle timeout
+    CHECK(read_to_eof(silent.fd()).empty()); // closed by the idle timeout
     const std::string silent_name = name_of(silent);
     server.process.wait_for_line("[+] Client " + silent_name + " disconnected (0 bytes echoed)");
 

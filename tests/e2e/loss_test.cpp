@@ -129,12 +129,6 @@ long counted(const std::string& counter) {
     return std::stol(found[1]);
 }
 
-std::vector<std::string> udp_client(const Server& server, const std::vector<std::string>& extra) {
-    std::vector<std::string> argv{client_path(), "-u", "-H", "127.0.0.1", "-p", server.port_text()};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
 } // namespace
 
 TEST_CASE("Under 20% UDP loss each way the client's retries bring every message and line back",

@@ -2,6 +2,7 @@
 // echo-client's measuring mode (-c, -s) under Ctrl-C, over many rounds, and its figures.
 #include "catch.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "client_options.hpp"
 #include "echo/datagram.hpp"
@@ -34,12 +35,10 @@ namespace {
 
 std::vector<std::string> measuring(const std::string& port, bool udp,
                                    std::vector<std::string> extra) {
-    std::vector<std::string> argv{client_path(), "-H", "127.0.0.1", "-p", port};
     if (udp) {
-        argv.emplace_back("-u");
+        extra.insert(extra.begin(), "-u");
     }
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
+    return tcp_client(port, extra);
 }
 
 struct Rounds {
@@ -81,9 +80,8 @@ void stop_after_three_rounds(bool udp, int signal) {
 
 // A TCP listener that never accepts: the kernel completes the handshake, nobody ever echoes.
 struct SilentListener {
-    echo::Socket listener = echo::bind_to(
-        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0], SOCK_STREAM);
-    std::string port = std::to_string(echo::local_address(listener.fd()).port());
+    echo::Socket listener = bind_loopback(SOCK_STREAM);
+    std::string port = port_of(listener);
 };
 
 // Runs `argv` with its output to /dev/null and returns its peak resident memory in KiB (what
@@ -208,9 +206,8 @@ TEST_CASE("SIGINT wakes a TCP round that waits for its echo and no echo at all e
 
 TEST_CASE("SIGINT wakes a UDP round that waits for its echo", "[measure][udp][stop]") {
     // A bound UDP socket that nobody reads: every datagram sent there is lost.
-    const echo::Socket sink = echo::bind_to(
-        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true)[0], SOCK_DGRAM);
-    const std::string port = std::to_string(echo::local_address(sink.fd()).port());
+    const echo::Socket sink = bind_loopback(SOCK_DGRAM);
+    const std::string port = port_of(sink);
     Process measured(measuring(port, true, {"-c", "5", "-t", "60", "-v"}));
     measured.wait_for_line("[>] 23 bytes to 127.0.0.1:");
     measured.signal(SIGINT);
@@ -400,9 +397,8 @@ TEST_CASE("UDP: an echo of a round older than the window is counted as too old",
     // A UDP echo peer that also sends round 1's datagram again just before the echo of round
     // `window` (still in the window: a duplicate) and of round `window` + 1 (out of it).
     constexpr std::uint64_t window = echo::udp_round_window;
-    const echo::Socket peer = echo::bind_to(
-        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true)[0], SOCK_DGRAM);
-    const std::string port = std::to_string(echo::local_address(peer.fd()).port());
+    const echo::Socket peer = bind_loopback(SOCK_DGRAM);
+    const std::string port = port_of(peer);
     std::thread echoing([&peer] {
         std::vector<std::byte> buffer(echo::datagram_buffer_size);
         std::vector<std::byte> first;

@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "process.hpp"
 #include "rtt_figures.hpp"
+#include "sockets.hpp"
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
@@ -24,18 +25,11 @@ using namespace echo::test;
 
 namespace {
 
-std::vector<std::string> client(const Server& server, std::vector<std::string> extra) {
-    std::vector<std::string> argv{client_path(), "-H", "127.0.0.1", "-p", server.port_text()};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
 // A lying TCP peer: echoes everything, but byte `flip` (counted from 0 over the whole
 // connection) comes back changed.
 struct LyingPeer {
-    echo::Socket listener = echo::bind_to(
-        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0], SOCK_STREAM);
-    std::string port = std::to_string(echo::local_address(listener.fd()).port());
+    echo::Socket listener = bind_loopback(SOCK_STREAM);
+    std::string port = port_of(listener);
 
     void serve_one(std::size_t flip) const {
         REQUIRE(echo::wait_for(listener.fd(), POLLIN, 10s));
@@ -67,7 +61,7 @@ struct LyingPeer {
 
 TEST_CASE("Statistics over TCP: count matches and min <= median <= max", "[measure]") {
     Server server;
-    const auto reply = run(client(server, {"-c", "20", "-s", "1000"}));
+    const auto reply = run(tcp_client(server, {"-c", "20", "-s", "1000"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out.rfind("--- 127.0.0.1:" + server.port_text() + " tcp echo statistics ---\n",
                           0) == 0);
@@ -87,7 +81,7 @@ TEST_CASE("Statistics over TCP: count matches and min <= median <= max", "[measu
 
 TEST_CASE("Verbose statistics print one line per round", "[measure]") {
     Server server;
-    const auto reply = run(client(server, {"-c", "3", "-v", "--interval", "0.01"}));
+    const auto reply = run(tcp_client(server, {"-c", "3", "-v", "--interval", "0.01"}));
     CHECK(reply.exit_code == 0);
     for (const char* round : {"round=1 ", "round=2 ", "round=3 "}) {
         CHECK(reply.out.find(std::string("15 bytes from 127.0.0.1:")) != std::string::npos);
@@ -98,7 +92,7 @@ TEST_CASE("Verbose statistics print one line per round", "[measure]") {
 
 TEST_CASE("JSON output (--json) is one parseable object with every figure", "[measure]") {
     Server server;
-    const auto reply = run(client(server, {"-c", "5", "--json"}));
+    const auto reply = run(tcp_client(server, {"-c", "5", "--json"}));
     CHECK(reply.exit_code == 0);
     const std::string check =
         "import json,sys; d=json.loads(sys.stdin.read()); r=d['rtt_us'];"
@@ -114,7 +108,7 @@ TEST_CASE("JSON output (--json) is one parseable object with every figure", "[me
 
 TEST_CASE("A lying peer that flips one byte is a mismatch naming byte and round", "[measure]") {
     const LyingPeer liar;
-    Process measured({client_path(), "-H", "127.0.0.1", "-p", liar.port, "-c", "5", "-s", "10"});
+    Process measured(tcp_client(liar.port, {"-c", "5", "-s", "10"}));
     liar.serve_one(2 * 10 + 6); // byte 7 of round 3
     const auto reply = measured.finish();
     CHECK(reply.exit_code == 1);
@@ -124,7 +118,7 @@ TEST_CASE("A lying peer that flips one byte is a mismatch naming byte and round"
 
 TEST_CASE("The server's -v shows the hexdump of the greeting and the FIN", "[measure]") {
     Server server({"-v"});
-    const auto reply = run(client(server, {}));
+    const auto reply = run(tcp_client(server, {}));
     CHECK(reply.exit_code == 0);
     const auto done = server.process.finish();
     CHECK(done.exit_code == 0);
@@ -140,7 +134,7 @@ TEST_CASE("The server's -v shows the hexdump of the greeting and the FIN", "[mea
 
 TEST_CASE("The client's -v shows what it sent and received", "[measure]") {
     Server server;
-    const auto reply = run(client(server, {"-v", "Hola"}));
+    const auto reply = run(tcp_client(server, {"-v", "Hola"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "Hola\n"); // the trace goes to stderr only
     CHECK(reply.err.find("[>] 4 bytes to 127.0.0.1:") != std::string::npos);
@@ -158,7 +152,7 @@ TEST_CASE("Quiet and verbose together are a usage error", "[measure]") {
 
 TEST_CASE("Interactive mode reads lines without a terminal", "[measure]") {
     Server server;
-    const auto reply = run(client(server, {"-i"}), "uno\ndos\n");
+    const auto reply = run(tcp_client(server, {"-i"}), "uno\ndos\n");
     CHECK(reply.exit_code == 0);
     CHECK(reply.out.rfind("uno  (", 0) == 0);
     CHECK(reply.out.find("\ndos  (") != std::string::npos);
@@ -179,7 +173,7 @@ TEST_CASE("Interactive mode through a pseudo-terminal: prompt, echo, Ctrl-D", "[
     for (const int fd : {0, 1, 2}) {
         posix_spawn_file_actions_addopen(&actions, fd, terminal.c_str(), O_RDWR, 0);
     }
-    const auto argv_strings = client(server, {"-i"});
+    const auto argv_strings = tcp_client(server, {"-i"});
     std::vector<char*> argv;
     argv.reserve(argv_strings.size() + 1);
     for (const auto& arg : argv_strings) {

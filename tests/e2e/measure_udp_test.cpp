@@ -2,6 +2,7 @@
 // echo-client's measuring and interactive modes over UDP, against the real server and against
 // fake servers of the test that lose or change datagrams.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 #include "rtt_figures.hpp"
 
@@ -24,63 +25,6 @@
 
 using namespace echo::test;
 
-namespace {
-
-std::vector<std::string> udp_client(const std::string& port, std::vector<std::string> extra) {
-    std::vector<std::string> argv{client_path(), "-u", "-H", "127.0.0.1", "-p", port};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
-// A fake UDP server on its own thread: for the n-th datagram (from 1) `answer` says what to send
-// back: nothing to drop it, two copies to duplicate it.
-class FakeServer {
-  public:
-    using Answer = std::function<std::vector<std::string>(int n, const std::string& datagram)>;
-
-    explicit FakeServer(Answer answer) : answer_(std::move(answer)) {
-        REQUIRE(::pipe2(stop_, O_CLOEXEC) == 0);
-        thread_ = std::thread([this] { run(); });
-    }
-    FakeServer(const FakeServer&) = delete;
-    FakeServer& operator=(const FakeServer&) = delete;
-    ~FakeServer() {
-        [[maybe_unused]] const ssize_t ignored = ::write(stop_[1], "s", 1);
-        thread_.join();
-        ::close(stop_[0]);
-        ::close(stop_[1]);
-    }
-    [[nodiscard]] std::string port() const {
-        return std::to_string(echo::local_address(socket_.fd()).port());
-    }
-
-  private:
-    void run() {
-        std::array<pollfd, 2> fds{{{socket_.fd(), POLLIN, 0}, {stop_[0], POLLIN, 0}}};
-        std::string buffer(echo::datagram_buffer_size, '\0');
-        int n = 0;
-        while (::poll(fds.data(), fds.size(), -1) >= 0 && fds[1].revents == 0) {
-            const echo::Received got =
-                echo::receive_datagram(socket_.fd(), std::as_writable_bytes(std::span(buffer)), 0);
-            if (got.io.status != echo::IoStatus::ok) {
-                continue;
-            }
-            for (const std::string& reply : answer_(++n, buffer.substr(0, got.io.bytes))) {
-                (void)echo::send_datagram(socket_.fd(), std::as_bytes(std::span(reply)), got.source,
-                                          echo::Address(), 0);
-            }
-        }
-    }
-
-    echo::Socket socket_ = echo::bind_to(
-        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_DGRAM, true)[0], SOCK_DGRAM);
-    Answer answer_;
-    int stop_[2] = {-1, -1};
-    std::thread thread_;
-};
-
-} // namespace
-
 TEST_CASE("Statistics over UDP: count matches, no loss, min <= median <= max", "[measure][udp]") {
     Server server({"-u"});
     const auto reply = run(udp_client(server.port_text(), {"-c", "50", "-s", "100"}));
@@ -97,7 +41,7 @@ TEST_CASE("Statistics over UDP: count matches, no loss, min <= median <= max", "
 }
 
 TEST_CASE("UDP loss is counted: a peer that drops every third datagram", "[measure][udp]") {
-    FakeServer lossy([](int n, const std::string& datagram) -> std::vector<std::string> {
+    FakeUdpServer lossy([](int n, const std::string& datagram) -> std::vector<std::string> {
         if (n % 3 == 0) {
             return {};
         }
@@ -112,7 +56,7 @@ TEST_CASE("UDP loss is counted: a peer that drops every third datagram", "[measu
 }
 
 TEST_CASE("UDP retries bring back a dropped round and are counted", "[measure][udp]") {
-    FakeServer lossy([](int n, const std::string& datagram) -> std::vector<std::string> {
+    FakeUdpServer lossy([](int n, const std::string& datagram) -> std::vector<std::string> {
         if (n == 2) {
             return {};
         }
@@ -125,7 +69,7 @@ TEST_CASE("UDP retries bring back a dropped round and are counted", "[measure][u
 }
 
 TEST_CASE("UDP duplicates are counted, not taken for echoes", "[measure][udp]") {
-    FakeServer doubling([](int, const std::string& datagram) -> std::vector<std::string> {
+    FakeUdpServer doubling([](int, const std::string& datagram) -> std::vector<std::string> {
         return {datagram, datagram};
     });
     const auto reply = run(udp_client(doubling.port(), {"-c", "5", "--json"}));
@@ -141,7 +85,7 @@ TEST_CASE("UDP duplicates are counted, not taken for echoes", "[measure][udp]") 
 }
 
 TEST_CASE("A UDP peer that flips a byte is a mismatch naming byte and round", "[measure][udp]") {
-    FakeServer liar([](int n, std::string datagram) -> std::vector<std::string> {
+    FakeUdpServer liar([](int n, std::string datagram) -> std::vector<std::string> {
         if (n == 4) {
             datagram[8 + 2] = static_cast<char>(datagram[8 + 2] ^ 0x20); // payload byte 3
         }

@@ -4,7 +4,9 @@
 // senders.
 #include "catch.hpp"
 #include "peers.hpp"
+#include "proc.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/address.hpp"
 #include "echo/datagram.hpp"
@@ -50,27 +52,6 @@ using namespace echo::test;
 
 namespace {
 
-echo::Address address(const std::string& host, std::uint16_t port, int socktype) {
-    return echo::resolve(host, port, echo::Family::any, socktype, true).front();
-}
-
-// CPU time (user + system) that process `pid` has used so far, in seconds, from
-// /proc/PID/stat.
-double cpu_seconds(pid_t pid) {
-    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-    const std::string stat{std::istreambuf_iterator<char>(file), {}};
-    // The fields after the command name, which sits in parentheses and may hold
-    // spaces: the first of them is field 3 (state), so utime (14) and stime (15)
-    // are the 12th and 13th.
-    std::istringstream rest(stat.substr(stat.rfind(')') + 1));
-    std::vector<std::string> fields;
-    for (std::string field; rest >> field;) {
-        fields.push_back(field);
-    }
-    const auto ticks = static_cast<double>(std::stoull(fields.at(11)) + std::stoull(fields.at(12)));
-    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 // What `fd` receives until `count` bytes, the end of stream or `timeout`,
 // whichever comes first.
 std::string receive_up_to(int fd, std::size_t count, std::chrono::milliseconds timeout) {
@@ -112,11 +93,9 @@ TEST_CASE("Urgent data is echoed inline and in order without spinning in every "
     for (const std::vector<std::string>& mode : tcp_paths) {
         CAPTURE(path_name(mode));
         Server server(mode);
-        const double cpu_before = cpu_seconds(server.process.pid());
+        const std::chrono::milliseconds cpu_before = cpu_time(server.process.pid());
 
-        echo::Socket peer =
-            echo::connect_any({address("127.0.0.1", server.port, SOCK_STREAM)}, SOCK_STREAM, 10s);
-        echo::set_nonblocking(peer.fd(), false);
+        echo::Socket peer = connect_raw(server.port);
         const int on = 1;
         REQUIRE(::setsockopt(peer.fd(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == 0);
         send_text(peer.fd(), "abc");
@@ -128,11 +107,12 @@ TEST_CASE("Urgent data is echoed inline and in order without spinning in every "
         send_text(peer.fd(), "ghi");
         REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
         const std::string rest = receive_up_to(peer.fd(), 1000, patience(10s));
-        const double cpu_after = cpu_seconds(server.process.pid());
-        INFO("server CPU seconds before " << cpu_before << ", after " << cpu_after);
+        const std::chrono::milliseconds cpu_after = cpu_time(server.process.pid());
+        INFO("server CPU before " << cpu_before.count() << " ms, after " << cpu_after.count()
+                                  << " ms");
 
         CHECK(first + rest == "abc!defghi");
-        CHECK(cpu_after - cpu_before < static_cast<double>(patience(500ms).count()) / 1000);
+        CHECK(cpu_after - cpu_before < patience(500ms));
         if (path_name(mode) == "-k") {
             server.process.wait_for_line("disconnected (10 bytes echoed)");
             server.process.signal(SIGTERM);
@@ -228,7 +208,7 @@ TEST_CASE("A UDP server on 0.0.0.0 refuses a datagram from its own port on "
           "another local address",
           "[udp][loop]") {
     Server server({"-u"}, "0.0.0.0");
-    const double cpu_before = cpu_seconds(server.process.pid());
+    const std::chrono::milliseconds cpu_before = cpu_time(server.process.pid());
     const std::string port = server.port_text();
     const echo::Address to = address("127.0.0.1", server.port, SOCK_DGRAM);
     // Answered, it would go to 127.0.0.2:PORT, which is this very server again,
@@ -248,9 +228,9 @@ TEST_CASE("A UDP server on 0.0.0.0 refuses a datagram from its own port on "
                                 to, echo::Address(), 0)
                 .status == echo::IoStatus::ok);
     CHECK(receive_datagram_text(normal) == "normal");
-    const double cpu_after = cpu_seconds(server.process.pid());
-    INFO("server CPU seconds before " << cpu_before << ", after " << cpu_after);
-    CHECK(cpu_after - cpu_before < static_cast<double>(patience(500ms).count()) / 1000);
+    const std::chrono::milliseconds cpu_after = cpu_time(server.process.pid());
+    INFO("server CPU before " << cpu_before.count() << " ms, after " << cpu_after.count() << " ms");
+    CHECK(cpu_after - cpu_before < patience(500ms));
 
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 10s);
@@ -475,12 +455,7 @@ TEST_CASE("Urgent data sent while the connection waits in the backlog is echoed 
     // urgent bytes before the server accepts it. Two urgent bytes in a row: with urgent data out
     // of band, the second one hides the first, which is then lost.
     Server server({"-k", "--max-clients", "1"});
-    const auto connect = [&server] {
-        echo::Socket peer =
-            echo::connect_any({address("127.0.0.1", server.port, SOCK_STREAM)}, SOCK_STREAM, 10s);
-        echo::set_nonblocking(peer.fd(), false);
-        return peer;
-    };
+    const auto connect = [&server] { return connect_raw(server.port); };
     echo::Socket holder = connect();
     server.process.wait_for_line("Client connected");
     echo::Socket waiting = connect();

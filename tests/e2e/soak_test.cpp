@@ -5,7 +5,9 @@
 // is checked against what was sent; afterwards the server holds the descriptors it began with and
 // about the memory. Each peer's choices come from its own seed (ECHO_SOAK_SEED + peer number).
 #include "catch.hpp"
+#include "proc.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/io.hpp"
 #include "echo/net.hpp"
@@ -55,18 +57,6 @@ constexpr std::size_t sessions_per_peer = 100000; // a bound the clock reaches f
 unsigned long from_environment(const char* name, unsigned long fallback) {
     const char* value = std::getenv(name);
     return value != nullptr && *value != '\0' ? std::stoul(value) : fallback;
-}
-
-// A "Vm...:" figure from /proc/PID/status, in KiB.
-long memory_kib(pid_t pid, const std::string& field) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(status, line);) {
-        if (line.rfind(field + ":", 0) == 0) {
-            return std::stol(line.substr(field.size() + 1));
-        }
-    }
-    FAIL("no " << field << " in /proc/" << pid << "/status");
-    return 0;
 }
 
 struct Tally {
@@ -236,24 +226,10 @@ struct LineCounter {
 };
 
 void echo_once(std::uint16_t port, const std::string& text) {
-    const auto addresses = echo::resolve("127.0.0.1", port, echo::Family::ipv4, SOCK_STREAM, false);
-    const echo::Socket peer = echo::connect_any(addresses, SOCK_STREAM, 10s);
-    REQUIRE(echo::write_all(peer.fd(), std::as_bytes(std::span(text))).status ==
-            echo::IoStatus::ok);
+    const echo::Socket peer = connect_raw(port);
+    REQUIRE(echo::write_all(peer.fd(), bytes(text)).status == echo::IoStatus::ok);
     REQUIRE(::shutdown(peer.fd(), SHUT_WR) == 0);
-    std::string back;
-    std::vector<char> chunk(65536);
-    for (;;) {
-        REQUIRE(echo::wait_for(peer.fd(), POLLIN, 20s));
-        const ssize_t n = ::recv(peer.fd(), chunk.data(), chunk.size(), 0);
-        if (n == 0) {
-            break;
-        }
-        if (n > 0) {
-            back.append(chunk.data(), static_cast<std::size_t>(n));
-        }
-    }
-    REQUIRE(back == text);
+    REQUIRE(read_to_eof(peer.fd()) == text);
 }
 
 } // namespace

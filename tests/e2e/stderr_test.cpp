@@ -3,7 +3,10 @@
 // never stalls echoing or stopping, a closed descriptor is never reused by a socket or a pipe, and
 // a failed write of --help or --version is an error.
 #include "catch.hpp"
+#include "peers.hpp"
+#include "proc.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/io.hpp"
 #include "echo/net.hpp"
@@ -31,17 +34,6 @@ using namespace echo::test;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-echo::Socket connect_to(std::uint16_t port, int socktype = SOCK_STREAM) {
-    const auto addresses = echo::resolve("127.0.0.1", port, echo::Family::ipv4, socktype, false);
-    echo::Socket socket = echo::connect_any(addresses, socktype, patience(5s));
-    echo::set_nonblocking(socket.fd(), false);
-    return socket;
-}
-
 // Sends `text` and reads its echo back on a connected socket; false if it does not come back
 // whole in time (a server that stalls).
 bool round_trip(int fd, const std::string& text) {
@@ -65,13 +57,13 @@ bool round_trip(int fd, const std::string& text) {
 
 // One short TCP connection: connect, one round trip, close.
 bool tcp_visit(std::uint16_t port) {
-    const echo::Socket peer = connect_to(port);
+    const echo::Socket peer = connect_raw(port);
     return round_trip(peer.fd(), "ping\n");
 }
 
 // One datagram from a new sender (a fresh socket, so a fresh port) and its echo.
 bool udp_visit(std::uint16_t port) {
-    const echo::Socket peer = connect_to(port, SOCK_DGRAM);
+    const echo::Socket peer = connect_raw(port, "127.0.0.1", SOCK_DGRAM);
     return round_trip(peer.fd(), "ping");
 }
 
@@ -86,41 +78,6 @@ void stop_within_a_second(Process& server, std::chrono::milliseconds bound = 1s)
     CAPTURE(took.count());
     CHECK(exit_code == 0);
     WARN("stopped " << took.count() << " ms after SIGTERM");
-}
-
-// The port of the first listening TCP socket of process `pid` (from /proc), or 0 if none yet.
-std::uint16_t listening_port(pid_t pid) {
-    const std::string proc = "/proc/" + std::to_string(pid);
-    std::vector<std::string> inodes;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(proc + "/fd", error)) {
-        const std::string target = std::filesystem::read_symlink(entry.path(), error).string();
-        if (target.rfind("socket:[", 0) == 0) {
-            inodes.push_back(target.substr(8, target.size() - 9));
-        }
-    }
-    std::ifstream table(proc + "/net/tcp");
-    std::string line;
-    std::getline(table, line); // the header
-    while (std::getline(table, line)) {
-        std::istringstream fields(line);
-        std::string slot;
-        std::string local;
-        std::string remote;
-        std::string state;
-        std::string skipped;
-        fields >> slot >> local >> remote >> state;
-        for (int field = 5; field <= 9; ++field) {
-            fields >> skipped;
-        }
-        std::string inode;
-        fields >> inode;
-        if (state == "0A" && std::find(inodes.begin(), inodes.end(), inode) != inodes.end()) {
-            return static_cast<std::uint16_t>(
-                std::stoul(local.substr(local.find(':') + 1), nullptr, 16));
-        }
-    }
-    return 0;
 }
 
 // A server started with its standard error closed cannot say where it listens: waits for its
@@ -212,7 +169,7 @@ TEST_CASE("One-peer -v echoes 200 messages with standard error unread and stops 
           "once",
           "[fault][stderr]") {
     Server server({"-v"});
-    const echo::Socket peer = connect_to(server.port);
+    const echo::Socket peer = connect_raw(server.port);
     const std::string message = random_bytes(200, 7); // a hexdump of 13 lines each way
     int echoed = 0;
     while (echoed < 200 && round_trip(peer.fd(), message)) {

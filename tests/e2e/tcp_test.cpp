@@ -2,6 +2,7 @@
 // The real binaries, end to end, on loopback and port 0.
 #include "catch.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
@@ -18,39 +19,11 @@
 
 using namespace echo::test;
 
-namespace {
-
-echo::Socket connect_raw(std::uint16_t port, const std::string& host = "127.0.0.1") {
-    const auto addresses = echo::resolve(host, port, echo::Family::any, SOCK_STREAM, false);
-    echo::Socket socket = echo::connect_any(addresses, SOCK_STREAM, 10s);
-    echo::set_nonblocking(socket.fd(), false);
-    return socket;
-}
-
-std::string read_to_eof(int fd) {
-    std::string all;
-    char chunk[65536];
-    for (;;) {
-        REQUIRE(echo::wait_for(fd, POLLIN, 20s));
-        const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-        if (n <= 0) {
-            return all;
-        }
-        all.append(chunk, static_cast<std::size_t>(n));
-    }
-}
-
-std::vector<std::string> client(const Server& server, std::vector<std::string> extra) {
-    std::vector<std::string> argv{client_path(), "-H", "127.0.0.1", "-p", server.port_text()};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("The greeting comes back and the server exits after its one peer", "[e2e]") {
     Server server;
-    const auto reply = run(client(server, {}));
+    const auto reply = run(tcp_client(server, {}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "Hola, servidor!\n");
     CHECK(reply.err.find("[+] Connected to 127.0.0.1:" + server.port_text() + " (TCP)") !=
@@ -69,7 +42,7 @@ TEST_CASE("The Listening line is exact", "[e2e]") {
 
 TEST_CASE("Words are sent joined by single spaces", "[e2e]") {
     Server server;
-    const auto reply = run(client(server, {"hello", "big", "world"}));
+    const auto reply = run(tcp_client(server, {"hello", "big", "world"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "hello big world\n");
 }
@@ -80,7 +53,7 @@ TEST_CASE("A 100 KiB message comes back whole", "[e2e]") {
     for (char& c : message) {
         c = static_cast<char>('a' + static_cast<unsigned char>(c) % 26); // printable, no NUL
     }
-    const auto reply = run(client(server, {message}));
+    const auto reply = run(tcp_client(server, {message}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == message + "\n");
 }
@@ -88,7 +61,7 @@ TEST_CASE("A 100 KiB message comes back whole", "[e2e]") {
 TEST_CASE("8 MiB of random bytes stream through echo-client -", "[e2e]") {
     Server server;
     const std::string data = random_bytes(8 * 1024 * 1024, 42);
-    const auto reply = run(client(server, {"-"}), data, 60s);
+    const auto reply = run(tcp_client(server, {"-"}), data, 60s);
     CHECK(reply.exit_code == 0);
     CHECK(reply.out.size() == data.size());
     CHECK(reply.out == data);
@@ -101,7 +74,7 @@ TEST_CASE("The server echoes the same through splice and through --no-splice", "
         CAPTURE(splice);
         Server server(splice ? std::vector<std::string>{}
                              : std::vector<std::string>{"--no-splice"});
-        const auto reply = run(client(server, {"-"}), data, 60s);
+        const auto reply = run(tcp_client(server, {"-"}), data, 60s);
         CHECK(reply.exit_code == 0);
         CHECK(reply.out == data);
         const auto done = server.process.finish();
@@ -264,24 +237,11 @@ TEST_CASE("Quiet mode (-q) keeps only errors", "[e2e]") {
     // A quiet server prints no Listening line, so the test reserves its port: a socket bound
     // with SO_REUSEADDR but not listening keeps the port from other tests, yet lets the server
     // bind it. Readiness is then probed by connecting, each probe a real check.
-    echo::Socket reserve = echo::open_socket(AF_INET, SOCK_STREAM);
-    const int on = 1;
-    ::setsockopt(reserve.fd(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    echo::Address any = echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0];
-    REQUIRE(::bind(reserve.fd(), any.data(), any.size()) == 0);
+    const echo::Socket reserve = reserve_port();
     const std::uint16_t port = echo::local_address(reserve.fd()).port();
     Process server({server_path(), "-q", "-H", "127.0.0.1", "-p", std::to_string(port)});
 
-    echo::Socket peer;
-    for (int probe = 0; probe < 500 && !peer; ++probe) {
-        try {
-            peer = connect_raw(port);
-        } catch (const std::system_error&) {
-            pollfd nothing{-1, 0, 0};
-            ::poll(&nothing, 1, 10); // not listening yet: probe again in 10 ms
-        }
-    }
-    REQUIRE(peer);
+    const echo::Socket peer = connect_when_listening(port);
     const std::string data = "quiet";
     (void)echo::write_all(peer.fd(), std::as_bytes(std::span(data)));
     ::shutdown(peer.fd(), SHUT_WR);
@@ -299,7 +259,7 @@ TEST_CASE("Quiet mode (-q) keeps only errors", "[e2e]") {
 TEST_CASE("A closed stderr does not stop the server", "[e2e]") {
     Server server;
     server.process.close_stderr(); // the script that read "Listening on" went away
-    const auto reply = run(client(server, {"still", "here"}));
+    const auto reply = run(tcp_client(server, {"still", "here"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "still here\n");
     CHECK(server.process.finish().exit_code == 0);
@@ -311,8 +271,7 @@ TEST_CASE("A peer that resets is an error line and exit 1, not a signal", "[e2e]
         echo::Socket socket = connect_raw(server.port);
         const std::string data(256 * 1024, 'r');
         (void)echo::write_all(socket.fd(), std::as_bytes(std::span(data)));
-        const linger abort_on_close{1, 0};
-        ::setsockopt(socket.fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close));
+        reset_on_close(socket.fd());
     } // closed with unread echo and linger 0: a reset
     const auto done = server.process.finish("", 10s);
     CHECK(done.exit_code == 1);
@@ -323,10 +282,9 @@ TEST_CASE("A peer that resets is an error line and exit 1, not a signal", "[e2e]
 
 TEST_CASE("A message whose echo differs is a mismatch, exit 1", "[e2e]") {
     // A lying peer: echoes with the third byte changed.
-    echo::Socket listener = echo::bind_to(
-        echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0], SOCK_STREAM);
-    const std::string port = std::to_string(echo::local_address(listener.fd()).port());
-    Process client_process({client_path(), "-H", "127.0.0.1", "-p", port, "abcdef"});
+    echo::Socket listener = bind_loopback(SOCK_STREAM);
+    const std::string port = port_of(listener);
+    Process client_process(tcp_client(port, {"abcdef"}));
     REQUIRE(echo::wait_for(listener.fd(), POLLIN, 10s));
     auto accepted = echo::accept_peer(listener.fd());
     REQUIRE(accepted);

@@ -4,6 +4,7 @@
 #include "catch.hpp"
 #include "peers.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/datagram.hpp"
 #include "echo/io.hpp"
@@ -26,14 +27,6 @@
 using namespace echo::test;
 
 namespace {
-
-echo::Address address(const std::string& host, std::uint16_t port) {
-    return echo::resolve(host, port, echo::Family::any, SOCK_DGRAM, true).front();
-}
-
-std::span<const std::byte> bytes(const std::string& text) {
-    return std::as_bytes(std::span(text));
-}
 
 // A UDP socket of the test on loopback: a sender, or a fake server.
 struct Peer {
@@ -76,13 +69,6 @@ Server udp_server(const std::string& host = "127.0.0.1") {
     return Server({"-u"}, host);
 }
 
-std::vector<std::string> udp_client(std::uint16_t port, std::vector<std::string> extra,
-                                    const std::string& host = "127.0.0.1") {
-    std::vector<std::string> argv{client_path(), "-u", "-H", host, "-p", std::to_string(port)};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-}
-
 std::string printable(std::size_t size, std::uint32_t seed) {
     std::string text = random_bytes(size, seed);
     for (char& c : text) {
@@ -91,44 +77,12 @@ std::string printable(std::size_t size, std::uint32_t seed) {
     return text;
 }
 
-// A fake server on its own thread that drops the first `drop` datagrams and echoes the rest,
-// until destroyed.
-class LossyEchoPeer {
-  public:
-    explicit LossyEchoPeer(int drop) : drop_(drop) {
-        REQUIRE(::pipe2(stop_, O_CLOEXEC) == 0);
-        thread_ = std::thread([this] { run(); });
-    }
-    LossyEchoPeer(const LossyEchoPeer&) = delete;
-    LossyEchoPeer& operator=(const LossyEchoPeer&) = delete;
-    ~LossyEchoPeer() {
-        [[maybe_unused]] const ssize_t ignored = ::write(stop_[1], "s", 1);
-        thread_.join();
-        ::close(stop_[0]);
-        ::close(stop_[1]);
-    }
-    [[nodiscard]] std::uint16_t port() const { return peer_.own.port(); }
-    [[nodiscard]] int received() const { return received_; }
-
-  private:
-    void run() {
-        std::array<pollfd, 2> fds{{{peer_.socket.fd(), POLLIN, 0}, {stop_[0], POLLIN, 0}}};
-        while (::poll(fds.data(), fds.size(), -1) >= 0 && fds[1].revents == 0) {
-            if (const auto got = peer_.receive_now()) {
-                if (++received_ > drop_) {
-                    (void)echo::send_datagram(peer_.socket.fd(), bytes(got->first), got->second,
-                                              echo::Address(), 0);
-                }
-            }
-        }
-    }
-
-    Peer peer_;
-    int drop_;
-    std::atomic<int> received_{0};
-    int stop_[2] = {-1, -1};
-    std::thread thread_;
-};
+// A fake server's answer: nothing for the first `drop` datagrams, an echo of the rest.
+FakeUdpServer::Answer echo_after_dropping(int drop) {
+    return [drop](int n, const std::string& datagram) {
+        return n > drop ? std::vector<std::string>{datagram} : std::vector<std::string>{};
+    };
+}
 
 } // namespace
 
@@ -136,11 +90,11 @@ TEST_CASE("A UDP server says so, serves sender after sender, and stops on SIGTER
     Server server = udp_server();
     CHECK(server.process.err() == "[+] Listening on 127.0.0.1:" + server.port_text() + " (UDP)\n");
 
-    const auto greeting = run(udp_client(server.port, {}));
+    const auto greeting = run(udp_client(server, {}));
     CHECK(greeting.exit_code == 0);
     CHECK(greeting.out == "Hola, servidor!\n");
     CHECK(greeting.err == "[+] Sending to 127.0.0.1:" + server.port_text() + " (UDP)\n");
-    const auto words = run(udp_client(server.port, {"hello", "udp"}));
+    const auto words = run(udp_client(server, {"hello", "udp"}));
     CHECK(words.exit_code == 0);
     CHECK(words.out == "hello udp\n");
 
@@ -170,7 +124,7 @@ TEST_CASE("Three UDP senders at once each get their own echo", "[udp]") {
     // And three echo-client processes running together.
     std::vector<Process> clients;
     for (const char* word : {"alpha", "beta", "gamma"}) {
-        clients.emplace_back(udp_client(server.port, {word}));
+        clients.emplace_back(udp_client(server, {word}));
     }
     std::vector<std::string> outputs;
     for (Process& client : clients) {
@@ -207,12 +161,12 @@ TEST_CASE("UDP datagrams of 0, 1, 1472, 9000 and 65507 bytes come back whole", "
         CHECK(echo == payload);
 
         const std::string message = printable(size, 9);
-        const auto reply = run(udp_client(server.port, {"-q", message}));
+        const auto reply = run(udp_client(server, {"-q", message}));
         CHECK(reply.exit_code == 0);
         CHECK(reply.out == message + "\n");
         CHECK(reply.err.empty());
     }
-    const auto too_long = run(udp_client(server.port, {std::string(65508, 'x')}));
+    const auto too_long = run(udp_client(server, {std::string(65508, 'x')}));
     CHECK(too_long.exit_code == 2);
     CHECK(too_long.out.empty());
     CHECK(too_long.err == "echo-client: a message of 65508 bytes does not fit in one UDP datagram "
@@ -237,7 +191,7 @@ TEST_CASE("Three back-to-back UDP datagrams keep their boundaries", "[udp]") {
 TEST_CASE("echo-client -u - sends each line as one datagram", "[udp]") {
     Server server = udp_server();
     const std::string lines = "a\nbb\n\nlast";
-    const auto reply = run(udp_client(server.port, {"-"}), lines);
+    const auto reply = run(udp_client(server, {"-"}), lines);
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == lines);
     CHECK(reply.err.find("[+] Sent 4 datagrams (10 bytes), every one echoed\n") !=
@@ -245,7 +199,7 @@ TEST_CASE("echo-client -u - sends each line as one datagram", "[udp]") {
 
     // A line longer than a datagram goes in pieces: 65507 bytes, then the rest with its newline.
     const std::string long_line = printable(70000, 4) + "\nshort\n";
-    const auto cut = run(udp_client(server.port, {"-"}), long_line);
+    const auto cut = run(udp_client(server, {"-"}), long_line);
     CHECK(cut.exit_code == 0);
     CHECK(cut.out == long_line);
     CHECK(cut.err.find("[+] Sent 3 datagrams (70007 bytes)") != std::string::npos);
@@ -254,7 +208,7 @@ TEST_CASE("echo-client -u - sends each line as one datagram", "[udp]") {
     for (int i = 1; i <= 2000; ++i) {
         many += "line " + std::to_string(i) + "\n";
     }
-    const auto all = run(udp_client(server.port, {"-q", "-"}), many, 60s);
+    const auto all = run(udp_client(server, {"-q", "-"}), many, 60s);
     CHECK(all.exit_code == 0);
     CHECK(all.out == many);
 
@@ -264,18 +218,18 @@ TEST_CASE("echo-client -u - sends each line as one datagram", "[udp]") {
 }
 
 TEST_CASE("The UDP client sends again when a datagram is lost", "[udp]") {
-    LossyEchoPeer peer(1); // drops the first datagram, echoes the rest
+    const FakeUdpServer peer(echo_after_dropping(1));
     const auto reply = run(udp_client(peer.port(), {}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "Hola, servidor!\n");
-    CHECK(reply.err.find("No echo from 127.0.0.1:" + std::to_string(peer.port()) +
+    CHECK(reply.err.find("No echo from 127.0.0.1:" + peer.port() +
                          " yet; sending again (try 2 of 3)") != std::string::npos);
     CHECK(peer.received() >= 2);
 }
 
 TEST_CASE("The UDP client gives up after its tries when nothing answers, exit 1", "[udp]") {
     Peer silent; // bound, so no ICMP refusal: it just never answers
-    const auto reply = run(udp_client(silent.own.port(), {"-t", "0.2"}));
+    const auto reply = run(udp_client(silent.port_text(), {"-t", "0.2"}));
     CHECK(reply.exit_code == 1);
     CHECK(reply.out.empty());
     CHECK(count_of(reply.err, "sending again") == 2);
@@ -286,7 +240,7 @@ TEST_CASE("The UDP client gives up after its tries when nothing answers, exit 1"
     }
     CHECK_FALSE(silent.receive_now());
 
-    const auto once = run(udp_client(silent.own.port(), {"-q", "-t", "0.2", "--retries", "0"}));
+    const auto once = run(udp_client(silent.port_text(), {"-q", "-t", "0.2", "--retries", "0"}));
     CHECK(once.exit_code == 1);
     CHECK(once.err ==
           "echo-client: no reply from 127.0.0.1:" + silent.port_text() + " after 1 try\n");
@@ -308,7 +262,7 @@ TEST_CASE("A wrong UDP echo is a mismatch but strays and duplicates are not", "[
     Peer fake;
     Peer stranger;
     SECTION("changed bytes") {
-        Process client(udp_client(fake.own.port(), {"abcdef"}));
+        Process client(udp_client(fake.port_text(), {"abcdef"}));
         const auto [datagram, from] = fake.receive();
         CHECK(datagram == "abcdef");
         stranger.send_to(from, "stray"); // from another address: ignored
@@ -319,7 +273,7 @@ TEST_CASE("A wrong UDP echo is a mismatch but strays and duplicates are not", "[
         CHECK(reply.err.find("echo-client: echo mismatch at byte 3 of 6\n") != std::string::npos);
     }
     SECTION("another size") {
-        Process client(udp_client(fake.own.port(), {"abcdef"}));
+        Process client(udp_client(fake.port_text(), {"abcdef"}));
         const auto from = fake.receive().second;
         fake.send_to(from, "abc");
         const auto reply = client.finish();
@@ -328,7 +282,7 @@ TEST_CASE("A wrong UDP echo is a mismatch but strays and duplicates are not", "[
               std::string::npos);
     }
     SECTION("strays and duplicated echoes in line mode") {
-        Process client(udp_client(fake.own.port(), {"-"}));
+        Process client(udp_client(fake.port_text(), {"-"}));
         const std::string lines = "one\ntwo\nthree\n";
         client.write_stdin(lines);
         client.close_stdin();
@@ -348,7 +302,7 @@ TEST_CASE("A wrong UDP echo is a mismatch but strays and duplicates are not", "[
 TEST_CASE("IPv6 UDP: the server, the client and the largest datagram", "[udp]") {
     Server server = udp_server("::1");
     CHECK(server.process.err() == "[+] Listening on [::1]:" + server.port_text() + " (UDP)\n");
-    const auto reply = run(udp_client(server.port, {"v6"}, "::1"));
+    const auto reply = run(udp_client(server.port_text(), {"v6"}, "::1"));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "v6\n");
     CHECK(reply.err.find("Sending to [::1]:") != std::string::npos);
@@ -359,10 +313,10 @@ TEST_CASE("IPv6 UDP: the server, the client and the largest datagram", "[udp]") 
     CHECK(peer.receive().first == largest);
 
     const std::string message = printable(65527, 8);
-    const auto big = run(udp_client(server.port, {"-q", message}, "::1"));
+    const auto big = run(udp_client(server.port_text(), {"-q", message}, "::1"));
     CHECK(big.exit_code == 0);
     CHECK(big.out == message + "\n");
-    CHECK(run(udp_client(server.port, {message + "x"}, "::1")).exit_code == 2);
+    CHECK(run(udp_client(server.port_text(), {message + "x"}, "::1")).exit_code == 2);
 }
 
 TEST_CASE("The loop guard ignores small-service ports, once logged, and serves others", "[udp]") {
@@ -411,7 +365,7 @@ TEST_CASE("A UDP server keeps serving after a sender vanished", "[udp]") {
     Peer stays;
     stays.send_to(to, "still served");
     CHECK(stays.receive().first == "still served");
-    const auto reply = run(udp_client(server.port, {"me", "too"}));
+    const auto reply = run(udp_client(server, {"me", "too"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "me too\n");
 }
@@ -420,8 +374,8 @@ TEST_CASE("A UDP server on a wildcard address answers from the address it was se
     // 127.0.0.2 is not the address the route would pick to answer 127.0.0.1: without
     // IP_PKTINFO the echo would leave from 127.0.0.1 and the connected client would drop it.
     Server server({"-u"}, "0.0.0.0");
-    const auto reply =
-        run(udp_client(server.port, {"-t", "5", "--retries", "0", "via", "two"}, "127.0.0.2"));
+    const auto reply = run(
+        udp_client(server.port_text(), {"-t", "5", "--retries", "0", "via", "two"}, "127.0.0.2"));
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 10s);
     INFO("server: " << done.err << "client: " << reply.err);
@@ -456,7 +410,7 @@ TEST_CASE("A UDP port in use is one line naming the address, exit 1", "[udp]") {
 
 TEST_CASE("Verbose mode shows every UDP datagram with a hexdump, in both programs", "[udp]") {
     Server server({"-u", "-v"});
-    const auto reply = run(udp_client(server.port, {"-v", "Hola"}));
+    const auto reply = run(udp_client(server, {"-v", "Hola"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "Hola\n");
     const std::string at = "127.0.0.1:" + server.port_text();

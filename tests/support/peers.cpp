@@ -2,15 +2,17 @@
 #include "peers.hpp"
 
 #include "catch.hpp"
+#include "sockets.hpp"
 
 #include "echo/address.hpp"
+#include "echo/datagram.hpp"
 #include "echo/io.hpp"
 #include "echo/net.hpp"
-#include "echo/resolve.hpp"
 
 #include <array>
 #include <cerrno>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,6 +27,10 @@ std::size_t count_of(const std::string& text, const std::string& part) {
         ++count;
     }
     return count;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
 }
 
 std::string drain(int fd) {
@@ -81,9 +87,7 @@ std::vector<std::string> exchange_all(const std::vector<Socket>& peers,
 }
 
 FakeTcpServer::FakeTcpServer(Behaviour behave)
-    : listener_(
-          bind_to(resolve("127.0.0.1", 0, Family::ipv4, SOCK_STREAM, true).front(), SOCK_STREAM)),
-      port_(std::to_string(local_address(listener_.fd()).port())) {
+    : listener_(bind_loopback(SOCK_STREAM)), port_(port_of(listener_)) {
     std::shared_future<void> released = released_.get_future().share();
     task_ = std::async(std::launch::async, [this, behave = std::move(behave), released] {
         if (!wait_for(listener_.fd(), POLLIN, 20s)) {
@@ -99,6 +103,34 @@ FakeTcpServer::FakeTcpServer(Behaviour behave)
 FakeTcpServer::~FakeTcpServer() {
     released_.set_value();
     task_.wait();
+}
+
+FakeUdpServer::FakeUdpServer(Answer answer)
+    : socket_(bind_loopback(SOCK_DGRAM)), port_(port_of(socket_)), answer_(std::move(answer)) {
+    REQUIRE(::pipe2(stop_, O_CLOEXEC) == 0);
+    thread_ = std::thread([this] { run(); });
+}
+
+FakeUdpServer::~FakeUdpServer() {
+    [[maybe_unused]] const ssize_t ignored = ::write(stop_[1], "s", 1);
+    thread_.join();
+    ::close(stop_[0]);
+    ::close(stop_[1]);
+}
+
+void FakeUdpServer::run() {
+    std::array<pollfd, 2> fds{{{socket_.fd(), POLLIN, 0}, {stop_[0], POLLIN, 0}}};
+    std::string buffer(datagram_buffer_size, '\0');
+    while (::poll(fds.data(), fds.size(), -1) >= 0 && fds[1].revents == 0) {
+        const Received got =
+            receive_datagram(socket_.fd(), std::as_writable_bytes(std::span(buffer)), 0);
+        if (got.io.status != IoStatus::ok) {
+            continue;
+        }
+        for (const std::string& reply : answer_(++received_, buffer.substr(0, got.io.bytes))) {
+            (void)send_datagram(socket_.fd(), bytes(reply), got.source, Address(), 0);
+        }
+    }
 }
 
 } // namespace echo::test

@@ -3,17 +3,22 @@
 
 #include "echo/socket.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace echo::test {
 
 // How many times `part` occurs in `text` (overlaps included).
 std::size_t count_of(const std::string& text, const std::string& part);
+
+// Whether `part` occurs in `text`.
+bool contains(const std::string& text, const std::string& part);
 
 // Everything the peer sends until it shuts down its side or goes away. No Catch2 macros: it also
 // runs on a FakeTcpServer's thread.
@@ -46,6 +51,33 @@ class FakeTcpServer {
     std::string port_;
     std::promise<void> released_;
     std::future<void> task_;
+};
+
+// A fake UDP server played by the test: a socket on 127.0.0.1, port 0, served on its own thread
+// until destroyed. For the n-th datagram (from 1) `answer` says what to send back to its sender:
+// nothing to drop it, two copies to duplicate it. No Catch2 macros in `answer`: it runs on
+// another thread.
+class FakeUdpServer {
+  public:
+    using Answer = std::function<std::vector<std::string>(int n, const std::string& datagram)>;
+
+    explicit FakeUdpServer(Answer answer);
+    FakeUdpServer(const FakeUdpServer&) = delete;
+    FakeUdpServer& operator=(const FakeUdpServer&) = delete;
+    ~FakeUdpServer();
+
+    [[nodiscard]] const std::string& port() const { return port_; }
+    [[nodiscard]] int received() const { return received_; } // datagrams so far
+
+  private:
+    void run();
+
+    Socket socket_;
+    std::string port_;
+    Answer answer_;
+    std::atomic<int> received_{0};
+    int stop_[2] = {-1, -1};
+    std::thread thread_;
 };
 
 } // namespace echo::test

@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -388,13 +387,26 @@ Server::Server(const std::vector<std::string>& extra, const std::string& host)
       }()),
       port(process.wait_listening()) {}
 
-std::size_t open_descriptors(pid_t pid) {
-    std::size_t count = 0;
-    for ([[maybe_unused]] const auto& entry :
-         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
-        ++count;
-    }
-    return count;
+std::vector<std::string> tcp_client(const std::string& port, const std::vector<std::string>& extra,
+                                    const std::string& host) {
+    std::vector<std::string> argv{client_path(), "-H", host, "-p", port};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+std::vector<std::string> udp_client(const std::string& port, const std::vector<std::string>& extra,
+                                    const std::string& host) {
+    std::vector<std::string> argv{client_path(), "-u", "-H", host, "-p", port};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+std::vector<std::string> tcp_client(const Server& server, const std::vector<std::string>& extra) {
+    return tcp_client(server.port_text(), extra);
+}
+
+std::vector<std::string> udp_client(const Server& server, const std::vector<std::string>& extra) {
+    return udp_client(server.port_text(), extra);
 }
 
 std::string random_bytes(std::size_t count, std::uint32_t seed) {

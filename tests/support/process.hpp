@@ -101,8 +101,20 @@ struct Server {
     [[nodiscard]] std::string port_text() const { return std::to_string(port); }
 };
 
-// How many descriptors a process has open, from /proc/PID/fd.
-std::size_t open_descriptors(pid_t pid);
+// echo-client's command line for `host` (127.0.0.1 unless said) and `port`, then `extra`; the
+// UDP one with -u first.
+std::vector<std::string> tcp_client(const std::string& port,
+                                    const std::vector<std::string>& extra = {},
+                                    const std::string& host = "127.0.0.1");
+std::vector<std::string> udp_client(const std::string& port,
+                                    const std::vector<std::string>& extra = {},
+                                    const std::string& host = "127.0.0.1");
+
+// The same for a Server of the test, on 127.0.0.1.
+std::vector<std::string> tcp_client(const Server& server,
+                                    const std::vector<std::string>& extra = {});
+std::vector<std::string> udp_client(const Server& server,
+                                    const std::vector<std::string>& extra = {});
 
 // Deterministic pseudo-random bytes.
 std::string random_bytes(std::size_t count, std::uint32_t seed = 1);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Poller contract, whichever version was built (epoll or poll).
 #include "catch.hpp"
+#include "sockets.hpp"
 
 #include "echo/socket.hpp"
 #include "poller.hpp"
@@ -15,15 +16,10 @@
 
 using echo::Poller;
 using echo::Socket;
+using echo::test::socket_pair;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::pair<Socket, Socket> socket_pair() {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) == 0);
-    return {Socket(fds[0]), Socket(fds[1])};
-}
 
 std::vector<int> ready(Poller& poller, std::chrono::milliseconds timeout = 0ms) {
     const auto span = poller.wait(timeout);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "catch.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/io.hpp"
 #include "echo/socket.hpp"
@@ -12,48 +13,15 @@
 #include <string>
 #include <thread>
 
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 using echo::Socket;
+using echo::test::Pipe;
+using echo::test::read_to_eof;
+using echo::test::StreamPair;
 
 namespace {
-
-struct Pipe {
-    Socket read_end;
-    Socket write_end;
-    Pipe() {
-        int fds[2];
-        REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-        read_end.reset(fds[0]);
-        write_end.reset(fds[1]);
-    }
-};
-
-struct StreamPair {
-    Socket ours;
-    Socket theirs;
-    StreamPair() {
-        int fds[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) == 0);
-        ours.reset(fds[0]);
-        theirs.reset(fds[1]);
-    }
-};
-
-std::string read_all(int fd) {
-    std::string all;
-    char chunk[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-        if (n > 0) {
-            all.append(chunk, static_cast<std::size_t>(n));
-        } else if (n == 0 || errno != EINTR) {
-            return all;
-        }
-    }
-}
 
 void write_all_and_close(Socket fd, const std::string& data) {
     (void)echo::write_all(fd.fd(), std::as_bytes(std::span(data)));
@@ -74,7 +42,7 @@ std::string pump_through_echo(const std::string& input, echo::PumpResult& result
             out.write_end.reset(); // end of our output
             return r;
         });
-    std::string echoed = read_all(out.read_end.fd());
+    std::string echoed = read_to_eof(out.read_end.fd());
     feeder.join();
     result = pumped.get();
     const echo::EchoOutcome outcome = echoer.get();
@@ -125,7 +93,7 @@ TEST_CASE("The pump half-closes at the end of input and counts an echo beyond wh
     CHECK(result.surplus == 4);
     CHECK(result.surplus_counted);
     CHECK(result.received == 0);
-    CHECK(read_all(out.read_end.fd()).empty()); // only checked bytes are written
+    CHECK(read_to_eof(out.read_end.fd()).empty()); // only checked bytes are written
 }
 
 TEST_CASE("The pump reports a broken output", "[pump]") {
@@ -184,7 +152,7 @@ TEST_CASE("The pump checks every byte through a window smaller than the stream",
             link.ours.reset();
             return r;
         });
-        const std::string echoed = read_all(out.read_end.fd());
+        const std::string echoed = read_to_eof(out.read_end.fd());
         const echo::PumpResult result = pumped.get();
         in.read_end.reset(); // a feeder still writing gets EPIPE
         feeder.join();
@@ -222,28 +190,4 @@ TEST_CASE("After the end of input the pump waits at most its timeout for the ech
     CHECK(result.sent == 6);
     CHECK(result.received == 3);
     CHECK(result.input_finished);
-}
-
-TEST_CASE("echo_until_eof reports a peer that resets", "[pump]") {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) == 0);
-    Socket ours(fds[0]);
-    Socket theirs(fds[1]);
-    // The peer sends, then vanishes without reading: our echo has nowhere to go.
-    const std::string data(1000, 'x');
-    (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
-    theirs.reset();
-    const echo::EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1);
-    CHECK(outcome.end == echo::EchoOutcome::End::failed);
-    CHECK(std::string(outcome.step) == "send to");
-    CHECK(outcome.error == EPIPE);
-}
-
-TEST_CASE("echo_until_eof stops when asked", "[pump]") {
-    StreamPair link;
-    Pipe stop;
-    const char byte = 's';
-    REQUIRE(::write(stop.write_end.fd(), &byte, 1) == 1);
-    const echo::EchoOutcome outcome = echo::echo_until_eof(link.ours.fd(), stop.read_end.fd());
-    CHECK(outcome.end == echo::EchoOutcome::End::stopped);
 }

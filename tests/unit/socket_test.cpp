@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "catch.hpp"
+#include "sockets.hpp"
 
 #include "echo/socket.hpp"
 
@@ -12,17 +13,12 @@
 #include <unistd.h>
 
 using echo::Socket;
+using echo::test::socket_pair;
 
 namespace {
 
 bool is_open(int fd) {
     return ::fcntl(fd, F_GETFD) != -1 || errno != EBADF;
-}
-
-std::pair<Socket, Socket> socket_pair() {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-    return {Socket(fds[0]), Socket(fds[1])};
 }
 
 } // namespace
@@ -41,14 +37,14 @@ TEST_CASE("A default Socket owns nothing", "[socket]") {
 }
 
 TEST_CASE("The destructor closes the descriptor", "[socket]") {
-    auto [a, b] = socket_pair();
+    auto [a, b] = socket_pair(false);
     const int fd = a.fd();
     { const Socket owner(a.release()); }
     CHECK_FALSE(is_open(fd));
 }
 
 TEST_CASE("reset closes the descriptor and adopts another", "[socket]") {
-    auto [a, b] = socket_pair();
+    auto [a, b] = socket_pair(false);
     const int first = a.fd();
     const int second = b.release();
     a.reset(second);
@@ -60,7 +56,7 @@ TEST_CASE("reset closes the descriptor and adopts another", "[socket]") {
 }
 
 TEST_CASE("release gives the descriptor up without closing it", "[socket]") {
-    auto [a, b] = socket_pair();
+    auto [a, b] = socket_pair(false);
     const int fd = a.release();
     CHECK_FALSE(a);
     CHECK(is_open(fd));
@@ -68,7 +64,7 @@ TEST_CASE("release gives the descriptor up without closing it", "[socket]") {
 }
 
 TEST_CASE("Move construction transfers ownership", "[socket]") {
-    auto [a, b] = socket_pair();
+    auto [a, b] = socket_pair(false);
     const int fd = a.fd();
     Socket moved(std::move(a));
     CHECK(moved.fd() == fd);
@@ -77,7 +73,7 @@ TEST_CASE("Move construction transfers ownership", "[socket]") {
 }
 
 TEST_CASE("Move assignment closes the old descriptor at once", "[socket]") {
-    auto [a, b] = socket_pair();
+    auto [a, b] = socket_pair(false);
     const int old_fd = a.fd();
     const int new_fd = b.fd();
     a = std::move(b);
@@ -87,7 +83,7 @@ TEST_CASE("Move assignment closes the old descriptor at once", "[socket]") {
 }
 
 TEST_CASE("Self move assignment keeps the descriptor", "[socket]") {
-    auto [a, b] = socket_pair();
+    auto [a, b] = socket_pair(false);
     const int fd = a.fd();
     Socket& same = a;
     a = std::move(same);

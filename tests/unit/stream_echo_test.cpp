@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// echo_until_eof by both of its paths: splice(2) through a pipe, and the portable read/write loop.
+// echo_until_eof by both of its paths: splice(2) through a pipe, and the portable read/write loop;
+// its failures and its stop.
 #include "catch.hpp"
 #include "process.hpp"
+#include "sockets.hpp"
 
 #include "echo/io.hpp"
 #include "echo/net.hpp"
@@ -52,27 +54,12 @@ bool kernel_splices_tcp() {
     const char byte = 'x';
     REQUIRE(::write(pair.theirs.fd(), &byte, 1) == 1);
     REQUIRE(echo::wait_for(pair.ours.fd(), POLLIN, 10s));
-    int fds[2];
-    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-    const Socket read_end(fds[0]);
-    const Socket write_end(fds[1]);
-    return ::splice(pair.ours.fd(), nullptr, write_end.fd(), nullptr, 1, SPLICE_F_NONBLOCK) == 1;
+    const Pipe pipe;
+    return ::splice(pair.ours.fd(), nullptr, pipe.write_end.fd(), nullptr, 1, SPLICE_F_NONBLOCK) ==
+           1;
 #else
     return false;
 #endif
-}
-
-std::string read_to_eof(int fd) {
-    std::string all;
-    char chunk[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-        if (n > 0) {
-            all.append(chunk, static_cast<std::size_t>(n));
-        } else if (n == 0 || errno != EINTR) {
-            return all;
-        }
-    }
 }
 
 // Sends `data` and a FIN from one thread while reading the echo in this one; returns the echo.
@@ -119,10 +106,7 @@ TEST_CASE("Both echo paths return every byte and then a FIN", "[echo]") {
 TEST_CASE("Both echo paths report a peer that vanished", "[echo]") {
     for (const EchoPath path : {EchoPath::fastest, EchoPath::portable}) {
         CAPTURE(name(path));
-        int fds[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) == 0);
-        Socket ours(fds[0]);
-        Socket theirs(fds[1]);
+        auto [ours, theirs] = socket_pair();
         const std::string data(1000, 'x');
         (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
         theirs.reset(); // sent, then gone without reading: the echo has nowhere to go
@@ -137,12 +121,9 @@ TEST_CASE("Both echo paths stop when asked even with a peer that never reads", "
     for (const EchoPath path : {EchoPath::fastest, EchoPath::portable}) {
         CAPTURE(name(path));
         TcpPair pair;
-        int fds[2];
-        REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-        const Socket stop_read(fds[0]);
-        const Socket stop_write(fds[1]);
-        auto echoer = std::async(std::launch::async, [&pair, &stop_read, path] {
-            return echo::echo_until_eof(pair.ours.fd(), stop_read.fd(), nullptr, path);
+        const Pipe stop;
+        auto echoer = std::async(std::launch::async, [&pair, &stop, path] {
+            return echo::echo_until_eof(pair.ours.fd(), stop.read_end.fd(), nullptr, path);
         });
         // Fill both directions until our writes block: the echoer is then stuck waiting to send.
         echo::set_nonblocking(pair.theirs.fd(), true);
@@ -160,7 +141,7 @@ TEST_CASE("Both echo paths stop when asked even with a peer that never reads", "
             sent += result.bytes;
         }
         const char byte = 's';
-        REQUIRE(::write(stop_write.fd(), &byte, 1) == 1);
+        REQUIRE(::write(stop.write_end.fd(), &byte, 1) == 1);
         REQUIRE(echoer.wait_for(10s) == std::future_status::ready);
         const EchoOutcome outcome = echoer.get();
         CHECK(outcome.end == EchoOutcome::End::stopped);
@@ -183,4 +164,25 @@ TEST_CASE("The portable loop carries on with bytes the fast path handed over", "
     CHECK(outcome.end == EchoOutcome::End::peer_finished);
     CHECK(outcome.bytes == 1000 + handed.size() + rest.size());
     CHECK(echoed == handed + rest);
+}
+
+TEST_CASE("echo_until_eof reports a peer that resets", "[pump]") {
+    auto [ours, theirs] = socket_pair();
+    // The peer sends, then vanishes without reading: our echo has nowhere to go.
+    const std::string data(1000, 'x');
+    (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
+    theirs.reset();
+    const echo::EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1);
+    CHECK(outcome.end == echo::EchoOutcome::End::failed);
+    CHECK(std::string(outcome.step) == "send to");
+    CHECK(outcome.error == EPIPE);
+}
+
+TEST_CASE("echo_until_eof stops when asked", "[pump]") {
+    StreamPair link;
+    Pipe stop;
+    const char byte = 's';
+    REQUIRE(::write(stop.write_end.fd(), &byte, 1) == 1);
+    const echo::EchoOutcome outcome = echo::echo_until_eof(link.ours.fd(), stop.read_end.fd());
+    CHECK(outcome.end == echo::EchoOutcome::End::stopped);
 }
