@@ -20,6 +20,12 @@ struct IoResult {
     int error = 0;
 };
 
+// Where an exchange with a peer failed: the call ("recv from", "send to") and its errno.
+struct IoFailure {
+    const char* step = "";
+    int error = 0;
+};
+
 // The IoResult of a call that failed with `error`: would_block for EAGAIN/EWOULDBLOCK, else error.
 IoResult io_failure(int error);
 

@@ -131,7 +131,7 @@ constexpr short ready_or_hung_up = POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNV
 // poll for, when to send the FIN, when a timeout applies) would sit apart from the reads and
 // writes they govern.
 // NOLINTNEXTLINE(readability-function-cognitive-complexity)
-PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
+PumpResult pump(int input, int output, int sock, ConnectionTrace& trace,
                 const PumpOptions& options) {
     Window window(options.window);
     Buffer to_output;
@@ -154,9 +154,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
         if (!input_open && (window.all_sent() || overrun) && write_side_open) {
             ::shutdown(sock, SHUT_WR);
             write_side_open = false;
-            if (trace != nullptr) {
-                trace->closed_write();
-            }
+            trace.closed_write();
             result.input_finished = input_ended && window.all_sent();
         }
         // The server closed its side and everything it sent is written: done.
@@ -222,9 +220,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
             const std::span<const std::byte> unsent = window.unsent();
             const IoResult r = write_some(sock, unsent);
             if (r.status == IoStatus::ok) {
-                if (trace != nullptr) {
-                    trace->sent(unsent.first(r.bytes));
-                }
+                trace.sent(unsent.first(r.bytes));
                 window.sent(r.bytes);
                 result.sent += r.bytes;
             } else if (r.status == IoStatus::error) {
@@ -236,9 +232,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
             const std::span<std::byte> room = to_output.room();
             const IoResult r = read_some(sock, room);
             if (r.status == IoStatus::ok) {
-                if (trace != nullptr) {
-                    trace->received(room.first(r.bytes));
-                }
+                trace.received(room.first(r.bytes));
                 const std::size_t matched = window.check(room.first(r.bytes));
                 to_output.filled(matched);
                 if (matched < r.bytes && window.unechoed() > 0) {
@@ -255,9 +249,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace* trace,
                 }
             } else if (r.status == IoStatus::eof) {
                 socket_readable = false;
-                if (trace != nullptr) {
-                    trace->peer_closed_write();
-                }
+                trace.peer_closed_write();
             } else if (r.status == IoStatus::error) {
                 return fail(PumpResult::Step::receive, r.error);
             }

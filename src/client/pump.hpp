@@ -45,8 +45,8 @@ struct PumpResult {
 // everything received has been written, or on the first failure, difference or timeout. After
 // bytes beyond those sent it stops sending and counts them until the server's FIN or the timeout.
 // `sock` must be non-blocking; `input` and `output` may be pipes, files or terminals.
-// With a `trace`, every chunk on the socket and both FINs are shown (-v).
-PumpResult pump(int input, int output, int sock, ConnectionTrace* trace = nullptr,
+// Every chunk on the socket and both FINs go to `trace` (shown with -v).
+PumpResult pump(int input, int output, int sock, ConnectionTrace& trace,
                 const PumpOptions& options = {});
 
 } // namespace echo

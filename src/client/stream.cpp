@@ -37,7 +37,7 @@ int stream_stdio(const ClientOptions& options, Socket socket, const Address& ser
     ConnectionTrace trace(status, name);
     PumpOptions pumping;
     pumping.timeout = options.timeout;
-    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd(), &trace, pumping);
+    const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd(), trace, pumping);
     socket.reset();
     const std::string counts =
         std::to_string(result.received) + " of " + std::to_string(result.sent) + " bytes back";

@@ -11,7 +11,8 @@
 namespace echo {
 
 // The life of one connection as -v shows it: every chunk in and out, the FINs, and a summary
-// when it ends. Without -v it only counts.
+// when it ends. Without -v it only counts. The one way a trace is handed down: by reference,
+// from the mode that made it to the loops that move the bytes.
 class ConnectionTrace final {
   public:
     ConnectionTrace(const Status& status, std::string peer);
@@ -22,6 +23,7 @@ class ConnectionTrace final {
     void closed_write();      // we sent our FIN
     void ended(std::string_view why);
 
+    [[nodiscard]] bool shows_bytes() const noexcept { return status_.verbose(); }
     [[nodiscard]] const std::string& peer() const noexcept { return peer_; }
     [[nodiscard]] std::uint64_t bytes_in() const noexcept { return bytes_in_; }
     [[nodiscard]] std::uint64_t bytes_out() const noexcept { return bytes_out_; }

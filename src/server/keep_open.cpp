@@ -70,7 +70,7 @@ class ManyPeers {
     void serve(Peers::iterator peer, Clock::time_point now);
     std::size_t count_echoed(Peer& peer, const IoResult& sent);
     void close(Peers::iterator peer, std::string_view why);
-    void fail(Peers::iterator peer, const char* step, int error);
+    void fail(Peers::iterator peer, IoFailure failure);
     void close_idle(Clock::time_point now);
     void watch_listeners(bool on);
     [[nodiscard]] std::chrono::milliseconds time_to_deadline() const;
@@ -171,7 +171,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
         // Room at last for the rest of an echo.
         const IoResult sent = write_some(fd, peer->unsent);
         if (sent.status == IoStatus::error) {
-            return fail(peer, "send to", sent.error);
+            return fail(peer, {"send to", sent.error});
         }
         moved = count_echoed(*peer, sent);
         if (peer->trace && moved > 0) {
@@ -188,7 +188,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
             return;
         }
         if (received.status == IoStatus::error) {
-            return fail(peer, "recv from", received.error);
+            return fail(peer, {"recv from", received.error});
         }
         if (received.status == IoStatus::eof) {
             // Half-close: the peer sends no more, and all it sent has been echoed (it is read
@@ -209,7 +209,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
         }
         const IoResult sent = write_some(fd, echo);
         if (sent.status == IoStatus::error) {
-            return fail(peer, "send to", sent.error);
+            return fail(peer, {"send to", sent.error});
         }
         const std::size_t taken = count_echoed(*peer, sent);
         if (peer->trace && taken > 0) {
@@ -253,9 +253,10 @@ void ManyPeers::close(Peers::iterator peer, std::string_view why) {
 
 // A reset, EPIPE or any other error ends this peer only, and is the peer's affair rather than the
 // server's: a status line (which -q silences), not an error line.
-void ManyPeers::fail(Peers::iterator peer, const char* step, int error) {
-    status_.line(describe(std::string(step) + " " + peer->address.to_string(), error));
-    close(peer, describe(step, error));
+void ManyPeers::fail(Peers::iterator peer, IoFailure failure) {
+    status_.line(
+        describe(std::string(failure.step) + " " + peer->address.to_string(), failure.error));
+    close(peer, describe(failure.step, failure.error));
 }
 
 void ManyPeers::close_idle(Clock::time_point now) {

@@ -54,12 +54,13 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     status.line("Client connected: " + peer);
     ConnectionTrace trace(status, peer);
     const EchoOutcome outcome =
-        echo_until_eof(accepted->socket.fd(), stop_fd(), status.verbose() ? &trace : nullptr,
+        echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
                        options.splice ? EchoPath::fastest : EchoPath::portable);
     accepted->socket.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"
-                : outcome.end == EchoOutcome::End::stopped     ? "stopped by signal"
-                                                           : describe(outcome.step, outcome.error));
+                : outcome.end == EchoOutcome::End::stopped
+                    ? "stopped by signal"
+                    : describe(outcome.failure.step, outcome.failure.error));
 
     switch (outcome.end) {
     case EchoOutcome::End::peer_finished:
@@ -73,7 +74,7 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     case EchoOutcome::End::failed:
         break;
     }
-    status.error(describe(std::string(outcome.step) + " " + peer, outcome.error));
+    status.error(describe(std::string(outcome.failure.step) + " " + peer, outcome.failure.error));
     status.line("Client " + peer + " disconnected (" + std::to_string(outcome.bytes) +
                 " bytes echoed)");
     return exit_failure;

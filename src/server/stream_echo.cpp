@@ -3,18 +3,20 @@
 
 #include "stream_echo_paths.hpp"
 
+#include "connection_trace.hpp"
+
 namespace echo {
 
 // The one place where the fast path is chosen: splice where the kernel takes it and nobody
 // needs to see the bytes, and the portable loop for the rest of the stream as soon as the kernel
 // refuses.
-EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace* trace, EchoPath path) {
-    if (path == EchoPath::fastest && trace == nullptr) {
+EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace& trace, EchoPath path) {
+    if (path == EchoPath::fastest && !trace.shows_bytes()) {
         detail::SpliceEnd spliced = detail::echo_by_splice(peer, stop_fd);
         if (!spliced.unsupported) {
             return spliced.outcome;
         }
-        return detail::echo_by_copy(peer, stop_fd, nullptr, spliced.outcome, spliced.pending);
+        return detail::echo_by_copy(peer, stop_fd, trace, spliced.outcome, spliced.pending);
     }
     return detail::echo_by_copy(peer, stop_fd, trace, EchoOutcome{}, {});
 }

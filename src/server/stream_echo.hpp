@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "echo/io.hpp"
+
 #include <cstdint>
 
 namespace echo {
@@ -11,9 +13,8 @@ struct EchoOutcome {
     enum class End { peer_finished, stopped, failed };
     End end = End::peer_finished;
     std::uint64_t bytes = 0; // echoed back to the peer
-    const char* step = "";   // "recv from" or "send to" when failed
-    int error = 0;
-    bool spliced = false; // the kernel moved the bytes (splice through a pipe), not our buffer
+    IoFailure failure;       // when failed
+    bool spliced = false;    // the kernel moved the bytes (splice through a pipe), not our buffer
 };
 
 // How the bytes travel from the peer back to it.
@@ -24,10 +25,10 @@ enum class EchoPath {
 
 // Echoes every byte read from the connected, non-blocking stream socket `peer` back to it until
 // the peer's end of stream, then shuts down our write side. Returns early when `stop_fd` becomes
-// readable (pass -1 to never stop) or when the peer fails. With a `trace`, every chunk and both
-// FINs are shown (-v): the trace needs the bytes in our hands, so it takes the portable loop.
-// Both paths behave the same way: only the copying differs.
-EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace* trace = nullptr,
+// readable (pass -1 to never stop) or when the peer fails. When the `trace` shows bytes (-v),
+// every chunk and both FINs are shown: that needs the bytes in our hands, so it takes the
+// portable loop. Both paths behave the same way: only the copying differs.
+EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace& trace,
                            EchoPath path = EchoPath::fastest);
 
 } // namespace echo

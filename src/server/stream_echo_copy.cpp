@@ -14,7 +14,7 @@ namespace echo::detail {
 // Over 60 lines, kept whole on purpose: the echo loop of the tutorial (read, write all of it,
 // read again) with its stop check, both waits and the three ends (FIN, failure, stop) in one
 // place, so that a reader follows one byte from recv to send without jumping.
-EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutcome so_far,
+EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutcome so_far,
                          std::span<const std::byte> pending) {
     // Read what is there, write all of it, then read again: one buffer, never more than 256 KiB
     // held for a peer that does not read its echo (256 rather than 64 KiB: a tenth less CPU per
@@ -36,21 +36,17 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutc
         if (written < filled) {
             result = write_some(peer, std::span(buffer).subspan(written, filled - written));
             if (result.status == IoStatus::ok) {
-                if (trace != nullptr) {
-                    trace->sent(std::span(buffer).subspan(written, result.bytes));
-                }
+                trace.sent(std::span(buffer).subspan(written, result.bytes));
                 written += result.bytes;
                 outcome.bytes += result.bytes;
                 continue;
             }
             waiting_for = POLLOUT;
-            outcome.step = "send to";
+            outcome.failure.step = "send to";
         } else {
             result = read_some(peer, std::span(buffer).first(buffer_size));
             if (result.status == IoStatus::ok) {
-                if (trace != nullptr) {
-                    trace->received(std::span(buffer).first(result.bytes));
-                }
+                trace.received(std::span(buffer).first(result.bytes));
                 filled = result.bytes;
                 written = 0;
                 continue;
@@ -58,21 +54,17 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutc
             if (result.status == IoStatus::eof) {
                 // The peer shut down its write side and everything it sent has been echoed:
                 // send our FIN too. A peer that already left makes this fail; nothing is lost.
-                if (trace != nullptr) {
-                    trace->peer_closed_write();
-                }
+                trace.peer_closed_write();
                 ::shutdown(peer, SHUT_WR);
-                if (trace != nullptr) {
-                    trace->closed_write();
-                }
+                trace.closed_write();
                 return outcome;
             }
             waiting_for = POLLIN;
-            outcome.step = "recv from";
+            outcome.failure.step = "recv from";
         }
         if (result.status == IoStatus::error) {
             outcome.end = EchoOutcome::End::failed;
-            outcome.error = result.error;
+            outcome.failure.error = result.error;
             return outcome;
         }
         if (wait_or_stop(peer, waiting_for, stop_fd)) {

@@ -29,7 +29,7 @@ inline constexpr unsigned rounds_between_stop_checks = 256;
 
 // The portable loop, carrying on from `so_far` with `pending` bytes already read from the peer
 // and still owed to it. With a `trace`, every chunk and both FINs are shown.
-EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace* trace, EchoOutcome so_far,
+EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutcome so_far,
                          std::span<const std::byte> pending);
 
 struct SpliceEnd {

@@ -104,7 +104,7 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
                 continue;
             }
             waiting_for = POLLOUT;
-            outcome.step = "send to";
+            outcome.failure.step = "send to";
         } else {
             // The pipe is empty, so "would block" can only be the socket's.
             n = ::splice(peer, nullptr, pipe.write_end.fd(), nullptr, pipe.capacity,
@@ -120,7 +120,7 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
                 return {false, outcome, {}};
             }
             waiting_for = POLLIN;
-            outcome.step = "recv from";
+            outcome.failure.step = "recv from";
         }
         // splice(2) never reads past urgent data (MSG_OOB), even inline (SO_OOBINLINE): there it
         // would block while poll(2) says readable, so that polling again would spin, or, once
@@ -134,12 +134,12 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
         }
         if (cannot_splice(error) || stuck) {
             outcome.spliced = outcome.bytes > 0 || in_pipe > 0;
-            outcome.step = "";
+            outcome.failure.step = "";
             return hand_over(pipe, in_pipe, outcome);
         }
         if (!would_block(error)) {
             outcome.end = EchoOutcome::End::failed;
-            outcome.error = error;
+            outcome.failure.error = error;
             return {false, outcome, {}};
         }
         if (wait_or_stop(peer, waiting_for, stop_fd)) {

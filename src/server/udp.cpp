@@ -17,6 +17,7 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <system_error>
 
 #include <poll.h>
@@ -91,7 +92,7 @@ class UdpEcho final {
   private:
     // poll(2) until a socket is ready, a stop is requested, or a count of lines left unsaid is
     // due.
-    void wait(std::vector<pollfd>& fds) const {
+    void wait(std::span<pollfd> fds) const {
         std::optional<Clock::time_point> due;
         for (const LineBudget* budget : {&new_senders_, &refused_senders_, &failing_senders_}) {
             if (const auto at = budget->due(); at && (!due || *at < *due)) {

@@ -2,6 +2,7 @@
 #include "catch.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
+#include "untraced.hpp"
 
 #include "echo/io.hpp"
 #include "echo/socket.hpp"
@@ -33,12 +34,12 @@ std::string pump_through_echo(const std::string& input, echo::PumpResult& result
     Pipe out;
     StreamPair link;
     auto echoer = std::async(std::launch::async, [peer = std::move(link.theirs)] {
-        return echo::echo_until_eof(peer.fd(), -1);
+        return echo::echo_until_eof(peer.fd(), -1, untraced());
     });
     std::thread feeder(write_all_and_close, std::move(in.write_end), input);
     auto pumped =
         std::async(std::launch::async, [&in, &out, sock = std::move(link.ours)]() mutable {
-            auto r = echo::pump(in.read_end.fd(), out.write_end.fd(), sock.fd());
+            auto r = echo::pump(in.read_end.fd(), out.write_end.fd(), sock.fd(), untraced());
             out.write_end.reset(); // end of our output
             return r;
         });
@@ -76,7 +77,7 @@ TEST_CASE("The pump half-closes at the end of input and counts an echo beyond wh
     in.write_end.reset(); // empty input
     const echo::PumpResult result = [&] {
         auto pumped = std::async(std::launch::async, [&] {
-            return echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd());
+            return echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd(), untraced());
         });
         // The peer sees our FIN, answers something nobody sent, then closes.
         REQUIRE(echo::wait_for(link.theirs.fd(), 0x001 /*POLLIN*/, std::chrono::seconds(10)));
@@ -102,13 +103,13 @@ TEST_CASE("The pump reports a broken output", "[pump]") {
     StreamPair link;
     out.read_end.reset(); // nobody reads our output: EPIPE
     auto echoer = std::async(std::launch::async, [peer = std::move(link.theirs)] {
-        return echo::echo_until_eof(peer.fd(), -1);
+        return echo::echo_until_eof(peer.fd(), -1, untraced());
     });
     const std::string data = "data";
     (void)echo::write_all(in.write_end.fd(), std::as_bytes(std::span(data)));
     in.write_end.reset();
     const echo::PumpResult result =
-        echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd());
+        echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd(), untraced());
     link.ours.reset();
     CHECK(result.failed == echo::PumpResult::Step::write_output);
     CHECK(result.error == EPIPE);
@@ -146,8 +147,8 @@ TEST_CASE("The pump checks every byte through a window smaller than the stream",
         echo::PumpOptions options;
         options.window = 1000;
         auto pumped = std::async(std::launch::async, [&] {
-            auto r =
-                echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd(), nullptr, options);
+            auto r = echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd(), untraced(),
+                                options);
             out.write_end.reset();
             link.ours.reset();
             return r;
@@ -184,7 +185,7 @@ TEST_CASE("After the end of input the pump waits at most its timeout for the ech
     options.timeout = std::chrono::milliseconds(100);
     const auto start = std::chrono::steady_clock::now();
     const echo::PumpResult result =
-        echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd(), nullptr, options);
+        echo::pump(in.read_end.fd(), out.write_end.fd(), link.ours.fd(), untraced(), options);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
     CHECK(result.failed == echo::PumpResult::Step::timeout);
     CHECK(result.sent == 6);

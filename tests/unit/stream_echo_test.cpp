@@ -4,6 +4,7 @@
 #include "catch.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
+#include "untraced.hpp"
 
 #include "echo/io.hpp"
 #include "echo/net.hpp"
@@ -88,7 +89,7 @@ TEST_CASE("Both echo paths return every byte and then a FIN", "[echo]") {
             CAPTURE(name(path), size);
             TcpPair pair;
             auto echoer = std::async(std::launch::async, [&pair, path] {
-                return echo::echo_until_eof(pair.ours.fd(), -1, nullptr, path);
+                return echo::echo_until_eof(pair.ours.fd(), -1, untraced(), path);
             });
             const std::string data = random_bytes(size, static_cast<std::uint32_t>(size + 11));
             const std::string echoed = client_round(pair.theirs.fd(), data);
@@ -110,10 +111,10 @@ TEST_CASE("Both echo paths report a peer that vanished", "[echo]") {
         const std::string data(1000, 'x');
         (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
         theirs.reset(); // sent, then gone without reading: the echo has nowhere to go
-        const EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1, nullptr, path);
+        const EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1, untraced(), path);
         CHECK(outcome.end == EchoOutcome::End::failed);
-        CHECK(std::string(outcome.step) == "send to");
-        CHECK(outcome.error == EPIPE);
+        CHECK(std::string(outcome.failure.step) == "send to");
+        CHECK(outcome.failure.error == EPIPE);
     }
 }
 
@@ -123,7 +124,7 @@ TEST_CASE("Both echo paths stop when asked even with a peer that never reads", "
         TcpPair pair;
         const Pipe stop;
         auto echoer = std::async(std::launch::async, [&pair, &stop, path] {
-            return echo::echo_until_eof(pair.ours.fd(), stop.read_end.fd(), nullptr, path);
+            return echo::echo_until_eof(pair.ours.fd(), stop.read_end.fd(), untraced(), path);
         });
         // Fill both directions until our writes block: the echoer is then stuck waiting to send.
         echo::set_nonblocking(pair.theirs.fd(), true);
@@ -156,7 +157,7 @@ TEST_CASE("The portable loop carries on with bytes the fast path handed over", "
     EchoOutcome so_far;
     so_far.bytes = 1000; // echoed before the hand-over
     auto echoer = std::async(std::launch::async, [&] {
-        return echo::detail::echo_by_copy(pair.ours.fd(), -1, nullptr, so_far,
+        return echo::detail::echo_by_copy(pair.ours.fd(), -1, untraced(), so_far,
                                           std::as_bytes(std::span(handed)));
     });
     const std::string echoed = client_round(pair.theirs.fd(), rest);
@@ -172,10 +173,10 @@ TEST_CASE("echo_until_eof reports a peer that resets", "[pump]") {
     const std::string data(1000, 'x');
     (void)echo::write_all(theirs.fd(), std::as_bytes(std::span(data)));
     theirs.reset();
-    const echo::EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1);
+    const echo::EchoOutcome outcome = echo::echo_until_eof(ours.fd(), -1, untraced());
     CHECK(outcome.end == echo::EchoOutcome::End::failed);
-    CHECK(std::string(outcome.step) == "send to");
-    CHECK(outcome.error == EPIPE);
+    CHECK(std::string(outcome.failure.step) == "send to");
+    CHECK(outcome.failure.error == EPIPE);
 }
 
 TEST_CASE("echo_until_eof stops when asked", "[pump]") {
@@ -183,6 +184,7 @@ TEST_CASE("echo_until_eof stops when asked", "[pump]") {
     Pipe stop;
     const char byte = 's';
     REQUIRE(::write(stop.write_end.fd(), &byte, 1) == 1);
-    const echo::EchoOutcome outcome = echo::echo_until_eof(link.ours.fd(), stop.read_end.fd());
+    const echo::EchoOutcome outcome =
+        echo::echo_until_eof(link.ours.fd(), stop.read_end.fd(), untraced());
     CHECK(outcome.end == echo::EchoOutcome::End::stopped);
 }
