@@ -1,4 +1,15 @@
 // SPDX-License-Identifier: MIT
+// The default server: one TCP peer, echoed until it closes, then exit. The file to read beside
+// a socket tutorial; its calls happen in the tutorial's order:
+//
+//   socket, bind, listen  done before this mode is chosen: main.cpp calls open_listeners()
+//                         (listeners.cpp), which calls bind_to() (src/net/net.cpp) per address
+//   accept                accept_first() below: poll(2) the listeners, then accept_peer()
+//   recv, send            echo_until_eof(): read what is there, send all of it, until the peer's
+//                         FIN (stream_echo_copy.cpp); on Linux the same loop runs in the kernel
+//                         through splice(2) (stream_echo_splice.cpp), the fast path, chosen in
+//                         stream_echo.cpp alone
+//   close                 the accepted socket's reset() below; the listeners closed on accept
 #include "connection_trace.hpp"
 #include "echo/io.hpp"
 #include "echo/net.hpp"
@@ -43,6 +54,7 @@ std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
 
 int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
                        const Status& status) {
+    // accept
     std::optional<Accepted> accepted = accept_first(listeners);
     if (!accepted) {
         status.line("Stopped by signal");
@@ -53,9 +65,11 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     const std::string peer = accepted->peer.to_string();
     status.line("Client connected: " + peer);
     ConnectionTrace trace(status, peer);
+    // recv and send, until the peer's FIN
     const EchoOutcome outcome =
         echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
                        options.splice ? EchoPath::fastest : EchoPath::portable);
+    // close
     accepted->socket.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"
                 : outcome.end == EchoOutcome::End::stopped
