@@ -4,6 +4,8 @@
 // one read(2) into the buffer and a blocking write(2) of all of it (peers stay blocking, so a
 // partial write waits here instead of needing a per-peer queue); end of stream or an error closes
 // it. A readable listener gets one accept. Runs until a signal ends it.
+#include "listen_loopback.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -34,16 +36,8 @@ int main(int argc, char* argv[]) {
         std::fputs("Usage: echo-stick-epoll PORT\n", stderr);
         return 2;
     }
-    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    const int on = 1;
-    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(std::atoi(argv[1])));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-        ::listen(listener, 4096) != 0) {
-        std::perror("echo-stick-epoll: bind");
+    const int listener = listen_loopback(argv[1], 4096, "echo-stick-epoll", SOCK_NONBLOCK);
+    if (listener < 0) {
         return 1;
     }
     const int poller = ::epoll_create1(0);

@@ -3,6 +3,8 @@
 // of one peer on 127.0.0.1, then socket -> pipe -> socket with blocking splice calls: everything
 // one splice brings into the pipe is spliced back out before the next, until end of stream. The
 // pipe is 1 MiB, as in echo-server. No poll, no signals: the kernel's own cost of a splice echo.
+#include "listen_loopback.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,16 +20,8 @@ int main(int argc, char* argv[]) {
         std::fputs("Usage: echo-stick-splice PORT\n", stderr);
         return 2;
     }
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int on = 1;
-    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(std::atoi(argv[1])));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-        ::listen(listener, 16) != 0) {
-        std::perror("echo-stick-splice: bind");
+    const int listener = listen_loopback(argv[1], 16, "echo-stick-splice");
+    if (listener < 0) {
         return 1;
     }
     const int peer = ::accept(listener, nullptr, nullptr);

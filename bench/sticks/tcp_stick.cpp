@@ -2,6 +2,8 @@
 // echo-stick-tcp PORT: the measuring stick for one TCP peer. The least a server can do: blocking
 // accept of one peer on 127.0.0.1, read(2) into 64 KiB, write(2) all of it, until end of stream.
 // No poll, no signals, no checks beyond errors: what is left is the kernel's own cost.
+#include "listen_loopback.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -16,16 +18,8 @@ int main(int argc, char* argv[]) {
         std::fputs("Usage: echo-stick-tcp PORT\n", stderr);
         return 2;
     }
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int on = 1;
-    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(std::atoi(argv[1])));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-        ::listen(listener, 16) != 0) {
-        std::perror("echo-stick-tcp: bind");
+    const int listener = listen_loopback(argv[1], 16, "echo-stick-tcp");
+    if (listener < 0) {
         return 1;
     }
     const int peer = ::accept(listener, nullptr, nullptr);

@@ -14,14 +14,6 @@ using namespace echo::test;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-    std::ifstream file(path);
-    REQUIRE(file.good());
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
 // The text of one `.SH` section of a man page, from its heading to the next.
 std::string section(const std::string& page, const std::string& heading) {
     const std::string start = "\n.SH " + heading + "\n";
@@ -66,7 +58,7 @@ TEST_CASE("The man page documents every option --help lists and no other", "[ins
         REQUIRE(listed.count("--help") == 1);
         REQUIRE(listed.count("-V") == 1);
 
-        const std::string options = section(read_file(page.man_path), "OPTIONS");
+        const std::string options = section(read_document(page.man_path), "OPTIONS");
         REQUIRE_FALSE(options.empty());
         const auto documented = options_named_in(plain(options));
         for (const std::string& option : listed) {
@@ -83,7 +75,7 @@ TEST_CASE("The man page documents every option --help lists and no other", "[ins
 TEST_CASE("The man pages have the sections a reader looks for", "[install]") {
     for (const Page& page : pages) {
         CAPTURE(page.man_path);
-        const std::string text = read_file(page.man_path);
+        const std::string text = read_document(page.man_path);
         std::string title = page.program;
         std::transform(title.begin(), title.end(), title.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });

@@ -11,14 +11,6 @@ using namespace echo::test;
 
 namespace {
 
-std::string read_readme() {
-    std::ifstream file(ECHO_README);
-    REQUIRE(file.good());
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
 // The first fenced block after the heading "### `program` options": the program's option list.
 std::string option_list(const std::string& readme, const std::string& program) {
     const std::string heading = "\n### `" + program + "` options\n";
@@ -39,7 +31,7 @@ std::string option_list(const std::string& readme, const std::string& program) {
 } // namespace
 
 TEST_CASE("The README lists every option --help lists and no other", "[install]") {
-    const std::string readme = read_readme();
+    const std::string readme = read_document(ECHO_README);
     for (const std::string program : {"echo-server", "echo-client"}) {
         CAPTURE(program);
         const auto help = run({program == "echo-server" ? server_path() : client_path(), "--help"});

@@ -1,10 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "usage_options.hpp"
 
+#include "catch.hpp"
+
+#include <fstream>
 #include <regex>
 #include <sstream>
 
 namespace echo::test {
+
+std::string read_document(const std::string& path) {
+    std::ifstream file(path);
+    REQUIRE(file.good());
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
 
 std::set<std::string> options_named_in(const std::string& text) {
     // A name starts the text or follows a blank, ',', '(', '[', '|' or '/'; it ends where a name

@@ -13,6 +13,10 @@ std::set<std::string> options_in_help(const std::string& help);
 // Every option named in `text` ("-4", "--port"), where a name starts a word.
 std::set<std::string> options_named_in(const std::string& text);
 
+// The whole text of a file of the source tree (a man page, the README); fails the test when it
+// cannot be read.
+std::string read_document(const std::string& path);
+
 // Only the long ones ("--port") of a set of options.
 std::set<std::string> long_options(const std::set<std::string>& options);
 
