@@ -29,11 +29,8 @@ std::string section(const std::string& page, const std::string& heading) {
 // Roff as a reader sees it: "\fB\-\-port\fR" is "--port".
 std::string plain(const std::string& roff) {
     static const std::regex fonts(R"(\\f[BIRP]|\\f\(..|\\f\[[^\]]*\]|\\%|\\&)");
-    std::string text = std::regex_replace(roff, fonts, "");
-    for (std::size_t at = text.find("\\-"); at != std::string::npos; at = text.find("\\-", at)) {
-        text.replace(at, 2, "-");
-    }
-    return text;
+    static const std::regex hyphen(R"(\\-)");
+    return std::regex_replace(std::regex_replace(roff, fonts, ""), hyphen, "-");
 }
 
 struct Page {
