@@ -11,6 +11,10 @@
 
 namespace echo {
 
+namespace {
+using Clock = std::chrono::steady_clock;
+} // namespace
+
 void print_report(const ClientOptions& options, const RoundReport& report) {
     write_standard_output(options.json ? format_json(report) : format_summary(report));
 }

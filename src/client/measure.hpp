@@ -15,8 +15,6 @@
 
 namespace echo {
 
-using Clock = std::chrono::steady_clock;
-
 // The statistics (or --json) on standard output.
 void print_report(const ClientOptions& options, const RoundReport& report);
 
@@ -26,7 +24,7 @@ std::string round_line(std::size_t bytes, const std::string& server, std::uint64
 
 // Waits for `events` on `fd` (none when fd is -1) until `deadline`; a stop request (SIGINT,
 // SIGTERM: see install_stop_handlers) ends every wait of a measuring run at once.
-Wakeup wait_until(int fd, short events, Clock::time_point deadline);
+Wakeup wait_until(int fd, short events, std::chrono::steady_clock::time_point deadline);
 
 // The pause of --interval before every round but the first; false when a stop cut it short.
 bool pause_between(const ClientOptions& options, std::uint64_t round);

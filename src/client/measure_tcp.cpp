@@ -17,6 +17,10 @@
 
 namespace echo {
 
+namespace {
+using Clock = std::chrono::steady_clock;
+} // namespace
+
 int measure_rounds(const ClientOptions& options, Socket socket, const Address& server,
                    const Status& status, std::chrono::steady_clock::duration connect_time) {
     const std::string payload = options.size ? pattern_payload(*options.size) : options.message;

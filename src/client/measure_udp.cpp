@@ -22,6 +22,10 @@
 namespace echo {
 
 namespace {
+using Clock = std::chrono::steady_clock;
+} // namespace
+
+namespace {
 
 // UDP rounds carry their number in the first 8 bytes (big-endian), ahead of the payload, so that
 // each echo can be matched to its round: loss, duplicates and reordering are counted, not guessed.

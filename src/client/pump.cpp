@@ -126,7 +126,7 @@ constexpr short ready_or_hung_up = POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNV
 } // namespace
 
 // One loop over four directions with its exit rules at the top, as netcat's readwrite(), the
-// check of every echoed byte, and the -v trace of each: kept whole on purpose (about 150 lines),
+// check of every echoed byte, and the -v trace of each: kept whole on purpose (134 lines),
 // over even .clang-tidy's raised complexity threshold: split, its back-pressure rules (what to
 // poll for, when to send the FIN, when a timeout applies) would sit apart from the reads and
 // writes they govern.
