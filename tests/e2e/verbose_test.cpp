@@ -84,15 +84,15 @@ TEST_CASE("verbose hexdump offsets continue across a connection's chunks each wa
 }
 
 TEST_CASE("verbose offsets add up along the stream in both programs however it is cut",
-          "[e2e][verbose]") {
-    Server server({"-v"});
+          "[e2e][verbose][readsize]") {
+    Server server({"-v", "--read-size", "5"});
     const std::string message(100, 'm');
     const auto reply = run(tcp_client(server, {"-v", message}));
     CHECK(reply.exit_code == 0);
     const auto done = server.process.finish();
     CHECK(done.exit_code == 0);
-    CHECK(check_offsets_add_up(untimed(done.err), "[<]") >= 1);
-    CHECK(check_offsets_add_up(untimed(done.err), "[>]") >= 1);
+    CHECK(check_offsets_add_up(untimed(done.err), "[<]") == 20); // 100 bytes, 5 at a time
+    CHECK(check_offsets_add_up(untimed(done.err), "[>]") == 20);
     CHECK(check_offsets_add_up(untimed(reply.err), "[>]") >= 1);
     CHECK(check_offsets_add_up(untimed(reply.err), "[<]") >= 1);
 }
