@@ -81,7 +81,9 @@ class ManyPeers {
     Poller poller_;
     Peers peers_; // least recently active first, so the next to go idle is at the front
     std::unordered_map<int, Peers::iterator> by_fd_;
-    std::vector<std::byte> chunk_ = std::vector<std::byte>(chunk_size);
+    // --read-size makes each read smaller, never the chunk larger.
+    std::vector<std::byte> chunk_ =
+        std::vector<std::byte>(std::min(chunk_size, options_.read_size.value_or(chunk_size)));
     bool accepting_ = false;
     std::optional<Clock::time_point> accept_paused_until_;
     bool accept_failure_logged_ = false;

@@ -66,9 +66,9 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     status.line("Client connected: " + peer);
     ConnectionTrace trace(status, peer);
     // recv and send, until the peer's FIN
-    const EchoOutcome outcome =
-        echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
-                       options.splice ? EchoPath::fastest : EchoPath::portable);
+    const EchoOutcome outcome = echo_until_eof(
+        accepted->socket.fd(), stop_fd(), trace,
+        options.splice ? EchoPath::fastest : EchoPath::portable, options.read_size.value_or(0));
     // close
     accepted->socket.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"

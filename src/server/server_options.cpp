@@ -11,6 +11,7 @@ namespace {
 constexpr int max_clients_option = 0x100;
 constexpr int idle_timeout_option = 0x101;
 constexpr int no_splice_option = 0x102;
+constexpr int read_size_option = 0x103;
 
 } // namespace
 
@@ -42,6 +43,9 @@ std::string server_usage() {
            "  --no-splice         one TCP peer (no -k, no --udp): echo through our own\n"
            "                      buffer with read/write, not splice(2); to compare, or for\n"
            "                      odd kernels\n"
+           "  --read-size N       read at most N bytes per call (1..262144; with --udp\n"
+           "                      1..65536), to watch a message arrive in pieces; UDP:\n"
+           "                      a longer datagram is cut to N, and the cut part echoed\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
@@ -61,6 +65,7 @@ const option long_options[] = {
     {"max-clients", required_argument, nullptr, max_clients_option},
     {"idle-timeout", required_argument, nullptr, idle_timeout_option},
     {"no-splice", no_argument, nullptr, no_splice_option},
+    {"read-size", required_argument, nullptr, read_size_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -96,6 +101,8 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
             limits_given = true;
         } else if (option == no_splice_option) {
             options.splice = false;
+        } else if (option == read_size_option) {
+            options.read_size = parse_count(optarg, "--read-size", 1, max_tcp_read_size);
         } else if (!apply_common_option(option, optarg, true, options)) {
             throw UsageError(rejection(argc, argv, long_options));
         }
@@ -115,6 +122,12 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
     if (!options.splice && (options.keep_open || options.udp)) {
         throw UsageError("--no-splice applies to the one-peer TCP mode, not -k or --udp");
+    }
+    // A datagram buffer holds 64 KiB: checked once all is parsed, as --udp may come later.
+    if (options.udp && options.read_size > max_udp_read_size) {
+        throw UsageError("--read-size takes a whole number in 1.." +
+                         std::to_string(max_udp_read_size) + " with --udp, not '" +
+                         std::to_string(*options.read_size) + "'");
     }
     return options;
 }

@@ -59,8 +59,9 @@ bool passing(int error) {
 
 class UdpEcho final {
   public:
-    UdpEcho(std::vector<Listener> listeners, const Status& status)
-        : listeners_(std::move(listeners)), status_(status), batch_(batch_capacity),
+    UdpEcho(std::vector<Listener> listeners, const Status& status, std::optional<std::size_t> cut)
+        : listeners_(std::move(listeners)), status_(status),
+          batch_(batch_capacity, cut.value_or(datagram_buffer_size)), cut_at_(cut),
           senders_(senders_remembered), host_(host_addresses()) {
         for (const Listener& listener : listeners_) {
             set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
@@ -94,7 +95,8 @@ class UdpEcho final {
     // due.
     void wait(std::span<pollfd> fds) const {
         std::optional<Clock::time_point> due;
-        for (const LineBudget* budget : {&new_senders_, &refused_senders_, &failing_senders_}) {
+        for (const LineBudget* budget :
+             {&new_senders_, &refused_senders_, &failing_senders_, &cut_datagrams_}) {
             if (const auto at = budget->due(); at && (!due || *at < *due)) {
                 due = at;
             }
@@ -127,6 +129,10 @@ class UdpEcho final {
         if (const std::uint64_t count = omitted(refused_senders_); count > 0) {
             status_.line("... and " + std::to_string(count) +
                          " more senders ignored by the loop guard in the last second");
+        }
+        if (const std::uint64_t count = omitted(cut_datagrams_); count > 0) {
+            status_.line("... and " + std::to_string(count) +
+                         " more datagrams cut by --read-size in the last second");
         }
         if (const std::uint64_t count = omitted(failing_senders_); count > 0) {
             status_.error("... and " + std::to_string(count) +
@@ -178,14 +184,17 @@ class UdpEcho final {
         }
     }
 
-    // Whether to echo a datagram: not one that was cut, nor one that risks a loop.
+    // Whether to echo a datagram: not one that risks a loop, nor one too large for any buffer.
+    // One cut by --read-size is echoed as it was received, cut, as the tutorial's recv(1024)
+    // then sendto() would: that is the lesson.
     bool worth_answering(const Received& got, std::span<const std::byte> data) {
         // Named only when something is said: formatting an address for every datagram costs.
         const auto sender = [&got] { return got.source.to_string(); };
         if (status_.verbose()) {
             status_.received(sender(), data);
         }
-        if (got.size > got.io.bytes) {
+        const bool cut = got.size > got.io.bytes;
+        if (cut && !cut_at_) {
             if (senders_.first(got.source, SenderMemory::cut) && may_say(failing_senders_)) {
                 status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
                               sender() + " is larger than any UDP datagram; dropped");
@@ -206,6 +215,11 @@ class UdpEcho final {
         }
         if (senders_.first(got.source, SenderMemory::seen) && may_say(new_senders_)) {
             status_.line("First datagram from " + sender());
+        }
+        if (cut && may_say(cut_datagrams_)) {
+            status_.line("Datagram of " + plural(got.size, "byte") + " from " + sender() +
+                         " cut to " + plural(got.io.bytes, "byte") +
+                         " by --read-size (MSG_TRUNC); echoing what was read");
         }
         return true;
     }
@@ -264,11 +278,13 @@ class UdpEcho final {
     std::vector<Listener> listeners_;
     const Status& status_;
     DatagramBatch batch_;
-    std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
+    std::optional<std::size_t> cut_at_; // --read-size
+    std::vector<std::size_t> answers_;  // indexes into batch_ of the datagrams to echo
     SenderMemory senders_;
     LineBudget new_senders_{sender_lines_per_second};
     LineBudget refused_senders_{sender_lines_per_second};
     LineBudget failing_senders_{sender_lines_per_second};
+    LineBudget cut_datagrams_{sender_lines_per_second};
     std::vector<Address> own_;
     std::vector<Address> host_; // the addresses of this host's interfaces, when we started
     std::vector<int> receive_errors_;
@@ -279,9 +295,8 @@ class UdpEcho final {
 
 } // namespace
 
-int serve_udp(const ServerOptions& /*options*/, std::vector<Listener> listeners,
-              const Status& status) {
-    return UdpEcho(std::move(listeners), status).run();
+int serve_udp(const ServerOptions& options, std::vector<Listener> listeners, const Status& status) {
+    return UdpEcho(std::move(listeners), status, options.read_size).run();
 }
 
 } // namespace echo

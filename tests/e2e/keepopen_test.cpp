@@ -5,6 +5,7 @@
 #include "proc.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
+#include "trace_lines.hpp"
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
@@ -518,20 +519,21 @@ TEST_CASE("keep-open -v traces every peer's chunks and FINs, and how each ended"
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 10s);
     CHECK(done.exit_code == 0);
-    CHECK(done.err.find("[<] 2 bytes from " + talker_name +
-                        "\n00000000  68 69                                             |hi|\n"
-                        "[>] 2 bytes to " +
-                        talker_name + "\n") != std::string::npos);
-    CHECK(done.err.find("[*] " + talker_name +
-                        " closed its write side after 2 bytes (FIN received)\n[*] shut down our "
-                        "write side to " +
-                        talker_name + " after 2 bytes (FIN sent)\n") != std::string::npos);
-    CHECK(done.err.find("[*] " + talker_name + ": 2 bytes in (1 chunk), 2 bytes out (1 chunk), ") !=
+    const std::string err = untimed(done.err); // -v's timestamps: see verbose_test.cpp
+    CHECK(err.find("[<] 2 bytes from " + talker_name +
+                   "\n00000000  68 69                                             |hi|\n"
+                   "[>] 2 bytes to " +
+                   talker_name + "\n") != std::string::npos);
+    CHECK(err.find("[*] " + talker_name +
+                   " closed its write side after 2 bytes (FIN received)\n[*] shut down our "
+                   "write side to " +
+                   talker_name + " after 2 bytes (FIN sent)\n") != std::string::npos);
+    CHECK(err.find("[*] " + talker_name + ": 2 bytes in (1 chunk), 2 bytes out (1 chunk), ") !=
           std::string::npos);
-    CHECK(done.err.find(", ended: peer closed, echo complete\n[+] Client " + talker_name) !=
+    CHECK(err.find(", ended: peer closed, echo complete\n[+] Client " + talker_name) !=
           std::string::npos);
-    CHECK(done.err.find(", ended: idle for 0.2 s\n[+] Client " + silent_name) != std::string::npos);
-    CHECK(done.err.find(", ended: stopped by signal\n[+] Stopped by signal; 1 clients dropped\n") !=
+    CHECK(err.find(", ended: idle for 0.2 s\n[+] Client " + silent_name) != std::string::npos);
+    CHECK(err.find(", ended: stopped by signal\n[+] Stopped by signal; 1 clients dropped\n") !=
           std::string::npos);
 }
 

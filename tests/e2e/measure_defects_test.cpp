@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
+#include "trace_lines.hpp"
 
 #include "client_options.hpp"
 #include "echo/datagram.hpp"
@@ -196,7 +197,7 @@ TEST_CASE("SIGINT wakes a TCP round that waits for its echo and no echo at all e
           "[measure][stop]") {
     const SilentListener silent;
     Process measured(measuring(silent.port, false, {"-c", "5", "-t", "60", "-v"}));
-    measured.wait_for_line("[>] 15 bytes to 127.0.0.1:");
+    CHECK(untimed(measured.wait_for_line(" 15 bytes to 127.0.0.1:")).rfind("[>] 15 bytes", 0) == 0);
     measured.signal(SIGINT);
     const auto reply = measured.finish("", 5s); // not after the minute's timeout
     CHECK(reply.exit_code == 1);
@@ -209,7 +210,7 @@ TEST_CASE("SIGINT wakes a UDP round that waits for its echo", "[measure][udp][st
     const echo::Socket sink = bind_loopback(SOCK_DGRAM);
     const std::string port = port_of(sink);
     Process measured(measuring(port, true, {"-c", "5", "-t", "60", "-v"}));
-    measured.wait_for_line("[>] 23 bytes to 127.0.0.1:");
+    CHECK(untimed(measured.wait_for_line(" 23 bytes to 127.0.0.1:")).rfind("[>] 23 bytes", 0) == 0);
     measured.signal(SIGINT);
     const auto reply = measured.finish("", 5s);
     CHECK(reply.exit_code == 1);
@@ -305,7 +306,7 @@ TEST_CASE("Over UDP -s is the datagram's size with the round number in it", "[me
     CHECK(reply.out.find("3 rounds sent, 3 echoed, 0.0% loss") != std::string::npos);
     CHECK(reply.out.find(", 32 bytes each\n") != std::string::npos);
     const std::string received = server.process.wait_for_line(" bytes from 127.0.0.1:");
-    CHECK(received.find("[<] 32 bytes from") != std::string::npos); // what the server received
+    CHECK(untimed(received).find("[<] 32 bytes from") != std::string::npos); // what it received
 
     // The smallest: the round number alone.
     Server bare({"-u"});
