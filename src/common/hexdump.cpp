@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "hexdump.hpp"
 
+#include "status.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -42,7 +44,7 @@ std::string hexdump(std::span<const std::byte> bytes, std::size_t limit) {
         out += "|\n";
     }
     if (bytes.size() > shown) {
-        out += "... " + std::to_string(bytes.size() - shown) + " more bytes\n";
+        out += "... " + plural(bytes.size() - shown, "more byte") + "\n";
     }
     return out;
 }

@@ -36,16 +36,22 @@ void Status::error(std::string_view text) const {
     write_line(program_ + ": " + std::string(text) + "\n");
 }
 
+void Status::hint(std::string_view text) const {
+    if (!quiet_) {
+        write_line("[hint] " + std::string(text) + "\n");
+    }
+}
+
 void Status::received(std::string_view peer, std::span<const std::byte> bytes) const {
     if (verbose_) {
-        write_line("[<] " + std::to_string(bytes.size()) + " bytes from " + std::string(peer) +
-                   "\n" + hexdump(bytes));
+        write_line("[<] " + plural(bytes.size(), "byte") + " from " + std::string(peer) + "\n" +
+                   hexdump(bytes));
     }
 }
 
 void Status::sent(std::string_view peer, std::span<const std::byte> bytes) const {
     if (verbose_) {
-        write_line("[>] " + std::to_string(bytes.size()) + " bytes to " + std::string(peer) + "\n" +
+        write_line("[>] " + plural(bytes.size(), "byte") + " to " + std::string(peer) + "\n" +
                    hexdump(bytes));
     }
 }
@@ -63,6 +69,14 @@ bool Status::print(std::string_view text) const {
         return false;
     }
     return true;
+}
+
+std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun) {
+    if (count == 1) {
+        return "1 " + std::string(noun);
+    }
+    return std::to_string(count) + " " +
+           (plural_noun.empty() ? std::string(noun) + "s" : std::string(plural_noun));
 }
 
 std::string describe(std::string_view step, int error) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ class Status final {
 
     void line(std::string_view text) const;  // "[+] text", unless quiet
     void error(std::string_view text) const; // "program: text", always
+    // "[hint] text", unless quiet: what to try next, after the line it explains (an error, or
+    // the Listening lines); a marker of its own, so that scripts reading "[+]" lines skip it.
+    void hint(std::string_view text) const;
 
     // `text` on standard output (--help, --version); false after saying why it failed.
     [[nodiscard]] bool print(std::string_view text) const;
@@ -40,6 +44,10 @@ class Status final {
     bool quiet_;
     bool verbose_;
 };
+
+// A count with its noun, singular for 1: "1 byte", "2 bytes", "0 bytes"; `plural_noun` for
+// an irregular one ("1 retry", "2 retries"). For every count that a line prints.
+std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun = {});
 
 // "text: strerror(error)"
 std::string describe(std::string_view step, int error);
