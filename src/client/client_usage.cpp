@@ -45,7 +45,12 @@ std::string client_usage() {
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
-           "Exit status: 0 success, 1 runtime failure or wrong echo, 2 bad usage.\n";
+           "Examples:\n"
+           "  echo-client hello world     send 'hello world' to localhost, print the echo\n"
+           "  echo-client -c 100 -s 1000  measure 100 round trips of 1000 bytes each\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure or wrong echo, 2 bad usage.\n"
+           "Full documentation: man echo-client\n";
 }
 
 } // namespace echo

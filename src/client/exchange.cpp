@@ -35,8 +35,8 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
         }
         if (wakeup == Wakeup::timed_out) {
             throw EchoFailure("no echo from " + server + " within the timeout (" +
-                              std::to_string(received) + " of " + std::to_string(message.size()) +
-                              " bytes back)");
+                              std::to_string(received) + " of " + plural(message.size(), "byte") +
+                              " back)");
         }
         if (sent < message.size()) {
             const IoResult r = write_some(sock, message.subspan(sent));
@@ -52,8 +52,8 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
         if (r.status == IoStatus::eof) {
             trace.peer_closed_write();
             throw EchoFailure("server " + server + " closed the connection after " +
-                              std::to_string(received) + " of " + std::to_string(message.size()) +
-                              " bytes of echo");
+                              std::to_string(received) + " of " + plural(message.size(), "byte") +
+                              " of echo");
         }
         if (r.status == IoStatus::error) {
             throw_error(r.error, "recv from " + server);

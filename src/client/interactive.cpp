@@ -72,8 +72,8 @@ class LineEcho final {
         echo_.resize(line.size());
         exchange(sock_, line, echo_, timeout_, trace_, false);
         if (!std::equal(line.begin(), line.end(), echo_.begin())) {
-            throw EchoFailure("echo mismatch: sent " + std::to_string(line.size()) +
-                              " bytes, the echo differs");
+            throw EchoFailure("echo mismatch: sent " + plural(line.size(), "byte") +
+                              ", the echo differs");
         }
         return echo_;
     }

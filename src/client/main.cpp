@@ -6,12 +6,14 @@
 #include "echo/address.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
+#include "failure_hints.hpp"
 #include "standard_descriptors.hpp"
 #include "status.hpp"
 
 #include <chrono>
 #include <csignal>
 #include <exception>
+#include <system_error>
 
 #include <sys/socket.h>
 
@@ -68,6 +70,12 @@ int main(int argc, char* argv[]) {
             return run_interactive(options, std::move(socket), server, status);
         }
         return send_message(options, std::move(socket), server, status);
+    } catch (const std::system_error& error) {
+        status.error(error.what()); // the first line, unchanged: scripts read it
+        for (const std::string_view hint : failure_hints(error, options.udp)) {
+            status.hint(hint);
+        }
+        return exit_failure;
     } catch (const std::exception& error) {
         status.error(error.what());
         return exit_failure;

@@ -25,7 +25,7 @@ bool same(std::span<const std::byte> a, std::span<const std::byte> b) {
 [[noreturn]] void mismatch(std::span<const std::byte> sent, std::span<const std::byte> reply,
                            std::size_t reply_size) {
     if (reply_size != sent.size()) {
-        throw EchoFailure("echo mismatch: sent " + std::to_string(sent.size()) + " bytes, got " +
+        throw EchoFailure("echo mismatch: sent " + plural(sent.size(), "byte") + ", got " +
                           std::to_string(reply_size) + " back");
     }
     const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), reply.begin());
@@ -52,8 +52,7 @@ std::span<const std::byte> UdpExchange::echo(std::span<const std::byte> datagram
             return *reply;
         }
     }
-    throw EchoFailure("no reply from " + name_ + " after " + std::to_string(tries_) +
-                      (tries_ == 1 ? " try" : " tries"));
+    throw EchoFailure("no reply from " + name_ + " after " + plural(tries_, "try", "tries"));
 }
 
 // The ICMP error a datagram earned (Connection refused: nobody listens on that port) surfaces on

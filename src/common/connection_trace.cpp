@@ -5,10 +5,6 @@
 
 namespace echo {
 
-std::string plural(std::uint64_t count, std::string_view noun) {
-    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
-}
-
 ConnectionTrace::ConnectionTrace(const Status& status, std::string peer)
     : status_(status), peer_(std::move(peer)), start_(std::chrono::steady_clock::now()) {}
 

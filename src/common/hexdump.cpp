@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "hexdump.hpp"
 
+#include "status.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -68,7 +70,7 @@ std::string hexdump(std::span<const std::byte> bytes, std::uint64_t offset, std:
         out += "|\n";
     }
     if (bytes.size() > shown) {
-        out += "... " + std::to_string(bytes.size() - shown) + " more bytes\n";
+        out += "... " + plural(bytes.size() - shown, "more byte") + "\n";
     }
     return out;
 }

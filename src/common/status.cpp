@@ -41,19 +41,25 @@ void Status::error(std::string_view text) const {
     write_line(program_ + ": " + std::string(text) + "\n");
 }
 
+void Status::hint(std::string_view text) const {
+    if (!quiet_) {
+        write_line("[hint] " + std::string(text) + "\n");
+    }
+}
+
 void Status::received(std::string_view peer, std::span<const std::byte> bytes,
                       std::uint64_t offset) const {
     if (verbose_) {
-        write_line("[<] " + elapsed_since_start() + " " + std::to_string(bytes.size()) +
-                   " bytes from " + std::string(peer) + "\n" + hexdump(bytes, offset));
+        write_line("[<] " + elapsed_since_start() + " " + plural(bytes.size(), "byte") + " from " +
+                   std::string(peer) + "\n" + hexdump(bytes, offset));
     }
 }
 
 void Status::sent(std::string_view peer, std::span<const std::byte> bytes,
                   std::uint64_t offset) const {
     if (verbose_) {
-        write_line("[>] " + elapsed_since_start() + " " + std::to_string(bytes.size()) +
-                   " bytes to " + std::string(peer) + "\n" + hexdump(bytes, offset));
+        write_line("[>] " + elapsed_since_start() + " " + plural(bytes.size(), "byte") + " to " +
+                   std::string(peer) + "\n" + hexdump(bytes, offset));
     }
 }
 
@@ -80,6 +86,14 @@ std::string elapsed_since_start() {
     std::snprintf(text, sizeof(text), "+%lld.%06lld", static_cast<long long>(micros / 1000000),
                   static_cast<long long>(micros % 1000000));
     return text;
+}
+
+std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun) {
+    if (count == 1) {
+        return "1 " + std::string(noun);
+    }
+    return std::to_string(count) + " " +
+           (plural_noun.empty() ? std::string(noun) + "s" : std::string(plural_noun));
 }
 
 std::string describe(std::string_view step, int error) {

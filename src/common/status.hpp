@@ -25,6 +25,9 @@ class Status final {
 
     void line(std::string_view text) const;  // "[+] text", unless quiet
     void error(std::string_view text) const; // "program: text", always
+    // "[hint] text", unless quiet: what to try next, after the line it explains (an error, or
+    // the Listening lines); a marker of its own, so that scripts reading "[+]" lines skip it.
+    void hint(std::string_view text) const;
 
     // `text` on standard output (--help, --version); false after saying why it failed.
     [[nodiscard]] bool print(std::string_view text) const;
@@ -50,6 +53,10 @@ class Status final {
 
 // "+0.000123": the time since the program started, in seconds to the microsecond.
 std::string elapsed_since_start();
+
+// A count with its noun, singular for 1: "1 byte", "2 bytes", "0 bytes"; `plural_noun` for
+// an irregular one ("1 retry", "2 retries"). For every count that a line prints.
+std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun = {});
 
 // "text: strerror(error)"
 std::string describe(std::string_view step, int error);

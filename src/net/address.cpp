@@ -48,6 +48,18 @@ void Address::set_port(std::uint16_t port) noexcept {
     }
 }
 
+bool Address::is_loopback() const noexcept {
+    if (family() == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&storage_);
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (family() == AF_INET6) {
+        const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+    }
+    return false;
+}
+
 std::string Address::host() const {
     char text[INET6_ADDRSTRLEN] = {};
     const void* raw = nullptr;

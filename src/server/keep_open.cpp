@@ -108,12 +108,11 @@ int ManyPeers::run() {
                         peer.trace->ended("stopped by signal");
                     }
                 }
-                status_.line(peers_.empty()
-                                 ? std::string("Stopped by signal")
-                                 : "Stopped by signal; " + std::to_string(peers_.size()) +
-                                       " clients dropped");
-                status_.line("Served " + std::to_string(clients_) + " clients, " +
-                             std::to_string(echoed_) + " bytes echoed");
+                status_.line(peers_.empty() ? std::string("Stopped by signal")
+                                            : "Stopped by signal; " +
+                                                  plural(peers_.size(), "client") + " dropped");
+                status_.line("Served " + plural(clients_, "client") + ", " +
+                             plural(echoed_, "byte") + " echoed");
                 return exit_ok;
             }
             // A peer is closed only while its own readiness is handled (or after the batch), so
@@ -245,7 +244,7 @@ void ManyPeers::close(Peers::iterator peer, std::string_view why) {
         peer->trace->ended(why);
     }
     const std::string line = "Client " + peer->address.to_string() + " disconnected (" +
-                             std::to_string(peer->echoed) + " bytes echoed)";
+                             plural(peer->echoed, "byte") + " echoed)";
     poller_.remove(peer->socket.fd());
     by_fd_.erase(peer->socket.fd());
     peers_.erase(peer);           // closes the socket

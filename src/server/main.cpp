@@ -53,6 +53,7 @@ int main(int argc, char* argv[]) {
             status.line("Listening on " + listener.address.to_string() +
                         (options.udp ? " (UDP)" : " (TCP)"));
         }
+        hint_if_loopback_only(listeners, status);
         if (options.udp) {
             return serve_udp(options, std::move(listeners), status);
         }

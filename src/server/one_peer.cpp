@@ -78,19 +78,18 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
 
     switch (outcome.end) {
     case EchoOutcome::End::peer_finished:
-        status.line("Client " + peer + " disconnected (" + std::to_string(outcome.bytes) +
-                    " bytes echoed)");
+        status.line("Client " + peer + " disconnected (" + plural(outcome.bytes, "byte") +
+                    " echoed)");
         return exit_ok;
     case EchoOutcome::End::stopped:
         status.line("Stopped by signal; client " + peer + " dropped (" +
-                    std::to_string(outcome.bytes) + " bytes echoed)");
+                    plural(outcome.bytes, "byte") + " echoed)");
         return exit_ok;
     case EchoOutcome::End::failed:
         break;
     }
     status.error(describe(std::string(outcome.failure.step) + " " + peer, outcome.failure.error));
-    status.line("Client " + peer + " disconnected (" + std::to_string(outcome.bytes) +
-                " bytes echoed)");
+    status.line("Client " + peer + " disconnected (" + plural(outcome.bytes, "byte") + " echoed)");
     return exit_failure;
 }
 

@@ -29,9 +29,11 @@ std::string server_usage() {
            "  -6                  IPv6 only\n"
            "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
            "                      (default: one peer, then exit; with --udp: no change)\n"
-           "  --max-clients N     with -k: at most N peers at once (default 256); more wait\n"
+           "      --max-clients N\n"
+           "                      with -k: at most N peers at once (default 256); more wait\n"
            "                      in the listen backlog until one leaves\n"
-           "  --idle-timeout SEC  with -k: close a peer that moved no data for SEC seconds\n"
+           "      --idle-timeout SEC\n"
+           "                      with -k: close a peer that moved no data for SEC seconds\n"
            "                      (default: never; fractions allowed)\n"
            "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
            "                      every sender, until SIGINT or SIGTERM; never answers\n"
@@ -40,7 +42,7 @@ std::string server_usage() {
            "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
            "                      hexdump, and each connection's events, on stderr\n"
            "  -q, --quiet         print errors only\n"
-           "  --no-splice         one TCP peer (no -k, no --udp): echo through our own\n"
+           "      --no-splice     one TCP peer (no -k, no --udp): echo through our own\n"
            "                      buffer with read/write, not splice(2); to compare, or for\n"
            "                      odd kernels\n"
            "  --read-size N       read at most N bytes per call (1..262144; with --udp\n"
@@ -49,7 +51,12 @@ std::string server_usage() {
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
-           "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n";
+           "Examples:\n"
+           "  echo-server -p 0           one peer on localhost, any free port (printed)\n"
+           "  echo-server -k -H 0.0.0.0  serve a whole class on port 1234 until Ctrl-C\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n"
+           "Full documentation: man echo-server\n";
 }
 
 // Every option getopt_long(3) knows, by long name.

@@ -47,12 +47,12 @@ struct Rounds {
     unsigned long long echoed = 0;
 };
 
-// The "N rounds sent, M echoed" of a summary.
+// The "N rounds sent, M echoed" ("1 round sent") of a summary: the line after its heading.
 Rounds rounds(const std::string& summary) {
-    const std::size_t at = summary.find(" rounds sent, ");
+    const std::string heading = " echo statistics ---\n";
+    const std::size_t at = summary.find(heading);
     REQUIRE(at != std::string::npos);
-    const std::size_t line = summary.rfind('\n', at);
-    std::istringstream in(summary.substr(line == std::string::npos ? 0 : line + 1));
+    std::istringstream in(summary.substr(at + heading.size()));
     Rounds counted;
     std::string words;
     in >> counted.sent >> words >> words >> counted.echoed;
@@ -190,7 +190,7 @@ TEST_CASE("SIGINT wakes a pause of --interval at once", "[measure][stop]") {
     measured.signal(SIGINT);
     const auto reply = measured.finish("", 5s); // not after the minute's pause
     CHECK(reply.exit_code == 0);
-    CHECK(reply.out.find("1 rounds sent, 1 echoed") != std::string::npos);
+    CHECK(reply.out.find("1 round sent, 1 echoed") != std::string::npos);
 }
 
 TEST_CASE("SIGINT wakes a TCP round that waits for its echo and no echo at all exits 1",
@@ -423,7 +423,7 @@ TEST_CASE("UDP: an echo of a round older than the window is counted as too old",
     CHECK(reply.exit_code == 0);
     CHECK(reply.out.find(std::to_string(window + 1) + " rounds sent, " +
                          std::to_string(window + 1) +
-                         " echoed, 0.0% loss, 1 duplicates, 0 reordered, 0 retries, 1 too old "
+                         " echoed, 0.0% loss, 1 duplicate, 0 reordered, 0 retries, 1 too old "
                          "to check, ") != std::string::npos);
 }
 
@@ -432,7 +432,7 @@ TEST_CASE("A measured TCP round without its echo gives up after -t with the roun
     const SilentListener silent;
     const auto reply = run(measuring(silent.port, false, {"-c", "3", "-t", "0.3"}));
     CHECK(reply.exit_code == 1);
-    CHECK(reply.out.find("1 rounds sent, 0 echoed") != std::string::npos);
+    CHECK(reply.out.find("1 round sent, 0 echoed") != std::string::npos);
     CHECK(reply.err.find("\necho-client: no echo from 127.0.0.1:" + silent.port +
                          " within the timeout (0 of 15 bytes back)\n") != std::string::npos);
 }
@@ -457,7 +457,7 @@ TEST_CASE("A server that closes in the middle of a measured round: how much came
     accepted->socket.reset();
     const auto reply = measured.finish();
     CHECK(reply.exit_code == 1);
-    CHECK(reply.out.find("1 rounds sent, 0 echoed") != std::string::npos);
+    CHECK(reply.out.find("1 round sent, 0 echoed") != std::string::npos);
     CHECK(reply.err.find("\necho-client: server 127.0.0.1:" + listener.port +
                          " closed the connection after 4 of 10 bytes of echo\n") !=
           std::string::npos);
