@@ -38,6 +38,10 @@ std::string server_usage() {
            "                      (echo loops)\n"
            "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
            "                      hexdump, and each connection's events, on stderr\n"
+           "  --explain           show each socket call as it happens (socket, bind,\n"
+           "                      listen, accept, recv, send, close...) with its result,\n"
+           "                      and what it means the first time, on stderr; takes the\n"
+           "                      tutorial's calls (recv/send, recvfrom/sendto) throughout\n"
            "  -q, --quiet         print errors only\n"
            "  --no-splice         one TCP peer (no -k, no --udp): echo through our own\n"
            "                      buffer with read/write, not splice(2); to compare, or for\n"
@@ -61,6 +65,7 @@ const option long_options[] = {
     {"max-clients", required_argument, nullptr, max_clients_option},
     {"idle-timeout", required_argument, nullptr, idle_timeout_option},
     {"no-splice", no_argument, nullptr, no_splice_option},
+    {"explain", no_argument, nullptr, explain_option},
     {nullptr, 0, nullptr, 0},
 };
 
