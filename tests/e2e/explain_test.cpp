@@ -299,6 +299,17 @@ TEST_CASE("explain narrates the stream interactive and measuring client modes", 
         udp.process.signal(SIGTERM);
         CHECK(udp.process.finish().exit_code == 0);
     }
+    SECTION("UDP measuring") {
+        Server udp({"-u"});
+        const auto reply = run(udp_client(udp, {"--explain", "-c", "2", "-s", "8"}));
+        CHECK(reply.exit_code == 0);
+        CAPTURE(reply.err);
+        CHECK(joined(call_shapes(reply.err)) ==
+              "socket = fd\nconnect = 0\ngetpeername = 0\nsend = 8\nrecvfrom = 8\nsend = 8\n"
+              "recvfrom = 8\nclose = 0\n");
+        udp.process.signal(SIGTERM);
+        CHECK(udp.process.finish().exit_code == 0);
+    }
     server.process.signal(SIGTERM);
     CHECK(server.process.finish().exit_code == 0);
 }
