@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <set>
+#include <span>
 #include <string>
 
 namespace echo {
@@ -25,7 +26,8 @@ struct Narrator {
 Narrator narrator;
 
 // What a call does, said the first time it appears.
-std::string explain_call(std::string_view name, const Call& call, bool udp) {
+std::string explain_call(const Call& call, bool udp) {
+    const std::string_view name = call.name;
     const std::string asked = std::to_string(call.asked);
     if (name == "socket") {
         return "a new socket; the number it returns names it in every later call";
@@ -168,7 +170,7 @@ void narrate(void* context, const Call& call) {
             lines += std::string(indent) + text + "\n";
         }
     };
-    say_once(std::string(call.name), explain_call(call.name, call, self.udp));
+    say_once(std::string(call.name), explain_call(call, self.udp));
     if (call.name == "recv" && call.result == 0) {
         say_once("recv = 0", "0 bytes: the peer closed its side (FIN); nothing more will come");
     }
