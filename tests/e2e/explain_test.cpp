@@ -10,6 +10,7 @@
 #include "echo/io.hpp"
 #include "echo/net.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <sstream>
 #include <string>
@@ -36,7 +37,7 @@ std::vector<std::string> call_shapes(const std::string& err) {
             continue;
         }
         std::string result = call.substr(equals + 4);
-        result = result.substr(0, result.find_first_of(", "));
+        result.resize(std::min(result.size(), result.find_first_of(", ")));
         if (result == "-1") {
             const std::string rest = call.substr(equals + 7);
             result = rest.substr(0, rest.find(' '));
@@ -46,7 +47,9 @@ std::vector<std::string> call_shapes(const std::string& err) {
             result.find_first_not_of("0123456789") == std::string::npos) {
             result = "fd"; // descriptor numbers depend on what the program had open
         }
-        shapes.push_back(name + " = " + result);
+        shapes.push_back(name);
+        shapes.back() += " = ";
+        shapes.back() += result;
     }
     return shapes;
 }
