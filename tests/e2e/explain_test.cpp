@@ -11,10 +11,14 @@
 #include "echo/net.hpp"
 
 #include <algorithm>
+#include <array>
 #include <csignal>
+#include <future>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <sys/socket.h>
 
 using namespace echo::test;
 
@@ -251,6 +255,21 @@ TEST_CASE("explain shows the server's recv failing when its peer resets", "[e2e]
     CHECK(in_order(shapes, wanted));
     CHECK(contains(done.err, ") = -1 ECONNRESET (Connection reset by peer)\n"));
     CHECK(contains(done.err, "\n       the peer reset the connection (RST)"));
+}
+
+TEST_CASE("explain shows the client's recv failing when the server resets", "[e2e][explain]") {
+    const FakeTcpServer server([](int fd, const std::shared_future<void>& /*released*/) {
+        std::array<char, 5> got{};
+        (void)::recv(fd, got.data(), got.size(), MSG_WAITALL);
+        reset_on_close(fd); // closed without an echo: a reset
+    });
+    const auto reply = run(tcp_client(server.port(), {"--explain", "hello"}));
+    CHECK(reply.exit_code == 1);
+    CAPTURE(reply.err);
+    CHECK(joined(call_shapes(reply.err)) ==
+          "socket = fd\nconnect = 0\ngetpeername = 0\nsend = 5\nrecv = ECONNRESET\nclose = 0\n");
+    CHECK(contains(reply.err, ", 5) = -1 ECONNRESET (Connection reset by peer)\n"));
+    CHECK(contains(reply.err, "\n       the peer reset the connection (RST)"));
 }
 
 TEST_CASE("explain narrates the stream interactive and measuring client modes", "[e2e][explain]") {
