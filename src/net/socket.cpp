@@ -24,17 +24,15 @@ bool is_socket(int fd) {
 
 void Socket::reset(int fd) noexcept {
     if (fd_ >= 0 && fd_ != fd) {
-        if (calls_observed() && is_socket(fd_)) [[unlikely]] {
-            // Never retry close() on EINTR: on Linux the descriptor is already gone.
-            const int result = ::close(fd_);
+        const bool narrated = calls_observed() && is_socket(fd_); // pipes use Socket too
+        // Never retry close() on EINTR: on Linux the descriptor is already gone.
+        const int result = ::close(fd_);
+        if (narrated) [[unlikely]] {
             const int error = errno;
             try {
                 detail::report_call("close", std::to_string(fd_), result, error);
             } catch (...) { // NOLINT(bugprone-empty-catch): a line lost, never a close
             }
-        } else {
-            // Never retry close() on EINTR: on Linux the descriptor is already gone.
-            ::close(fd_);
         }
     }
     fd_ = fd;
