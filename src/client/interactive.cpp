@@ -101,7 +101,7 @@ void echo_line(LineEcho& round, std::span<const std::byte> line) {
 // The end of input over TCP: our FIN, then, as in message mode, nothing more may come before the
 // server's FIN. Throws EchoFailure when it sent more than we did.
 void close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace) {
-    ::shutdown(sock, SHUT_WR);
+    shutdown_write(sock);
     trace.closed_write();
     const AfterEcho after = await_close(sock, timeout, trace);
     if (after.surplus > 0) {

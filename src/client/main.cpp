@@ -6,6 +6,7 @@
 #include "echo/address.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
+#include "explain_calls.hpp"
 #include "failure_hints.hpp"
 #include "standard_descriptors.hpp"
 #include "status.hpp"
@@ -38,6 +39,12 @@ int main(int argc, char* argv[]) {
 
     const Status status(program, options.quiet, options.verbose);
     try {
+        if (options.explain) {
+            explain_calls(options.udp
+                              ? "the classic calls (connect/send/recvfrom), one line per call"
+                              : "the classic calls (connect/send/recv), one line per call",
+                          options.udp);
+        }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
         const auto addresses = resolve(options.host, options.port, options.family, socktype, false);
         // For UDP, connecting only fixes the peer: no packet is sent, and then only datagrams

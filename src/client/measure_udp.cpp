@@ -132,7 +132,7 @@ struct UdpRound {
                 if (woke == Wakeup::timed_out) {
                     break; // this try is lost; send again, or give the round up
                 }
-                const Received got = receive_datagram(sock, reply, 0);
+                const Received got = receive_from(sock, reply);
                 if (got.io.status == IoStatus::would_block) {
                     continue;
                 }

@@ -84,7 +84,7 @@ std::optional<std::span<const std::byte>> UdpExchange::await(std::span<const std
         if (left.count() <= 0 || !wait_for(sock_, POLLIN, left)) {
             return std::nullopt;
         }
-        const Received got = receive_datagram(sock_, reply_, 0);
+        const Received got = receive_from(sock_, reply_);
         if (got.io.status == IoStatus::would_block) {
             continue;
         }

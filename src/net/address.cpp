@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/address.hpp"
 
+#include "call_report.hpp"
 #include "echo/error.hpp"
 
 #include <cerrno>
@@ -127,7 +128,14 @@ std::size_t AddressHash::operator()(const Address& address) const noexcept {
 Address local_address(int fd) {
     Address address;
     socklen_t length = address.size();
-    if (::getsockname(fd, address.data(), &length) != 0) {
+    const int result = ::getsockname(fd, address.data(), &length);
+    if (calls_observed()) [[unlikely]] {
+        const int error = errno;
+        detail::report_call("getsockname", std::to_string(fd), result, error, 0, {},
+                            ", " + Address(address.data(), length).to_string());
+        errno = error;
+    }
+    if (result != 0) {
         throw_errno("getsockname");
     }
     return {address.data(), length};
@@ -136,7 +144,14 @@ Address local_address(int fd) {
 Address peer_address(int fd) {
     Address address;
     socklen_t length = address.size();
-    if (::getpeername(fd, address.data(), &length) != 0) {
+    const int result = ::getpeername(fd, address.data(), &length);
+    if (calls_observed()) [[unlikely]] {
+        const int error = errno;
+        detail::report_call("getpeername", std::to_string(fd), result, error, 0, {},
+                            ", " + Address(address.data(), length).to_string());
+        errno = error;
+    }
+    if (result != 0) {
         throw_errno("getpeername");
     }
     return {address.data(), length};

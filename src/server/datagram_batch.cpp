@@ -79,8 +79,20 @@ IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::
 
 // One at a time where there is no recvmmsg(2)/sendmmsg(2).
 IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
+    return receive_one(fd, local_port, true);
+}
+
+IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::size_t& sent) {
+    return send_each(fd, answers, sent);
+}
+
+#endif
+
+IoResult DatagramBatch::receive_one(int fd, std::uint16_t local_port, bool destination) {
     count_ = 0;
-    slots_[0].received = receive_datagram(fd, std::span(bytes_.get(), read_size_), local_port);
+    const std::span<std::byte> buffer(bytes_.get(), read_size_);
+    slots_[0].received =
+        destination ? receive_datagram(fd, buffer, local_port) : receive_from(fd, buffer);
     if (slots_[0].received.io.status != IoStatus::ok) {
         return slots_[0].received.io;
     }
@@ -88,18 +100,19 @@ IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
     return {IoStatus::ok, 1, 0};
 }
 
-IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::size_t& sent) {
+IoResult DatagramBatch::send_each(int fd, std::span<const std::size_t> answers, std::size_t& sent) {
     for (sent = 0; sent < answers.size(); ++sent) {
         const Received& asked = slots_[answers[sent]].received;
-        const IoResult io =
-            send_datagram(fd, data(answers[sent]), asked.source, asked.local, asked.interface);
+        // Without its destination (recvfrom), a datagram is answered with sendto.
+        const IoResult io = asked.local.family() == 0
+                                ? send_to(fd, data(answers[sent]), asked.source)
+                                : send_datagram(fd, data(answers[sent]), asked.source, asked.local,
+                                                asked.interface);
         if (io.status != IoStatus::ok) {
             return io;
         }
     }
     return {IoStatus::ok, sent, 0};
 }
-
-#endif
 
 } // namespace echo

@@ -34,6 +34,12 @@ class DatagramBatch final {
     // `sent` of them went and the error (or would_block) is that of answers[sent].
     IoResult send(int fd, std::span<const std::size_t> answers, std::size_t& sent);
 
+    // The same, one datagram per call, with the tutorial's calls (--explain): recvfrom and
+    // sendto, or, with `destination` (a socket on a wildcard address, whose answers must leave
+    // from the address each datagram came to), recvmsg and sendmsg.
+    IoResult receive_one(int fd, std::uint16_t local_port, bool destination);
+    IoResult send_each(int fd, std::span<const std::size_t> answers, std::size_t& sent);
+
   private:
     struct Slot {
         Received received;

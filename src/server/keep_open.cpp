@@ -170,7 +170,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
     std::size_t moved = 0;
     if (peer->backlog) {
         // Room at last for the rest of an echo.
-        const IoResult sent = write_some(fd, peer->unsent);
+        const IoResult sent = send_some(fd, peer->unsent);
         if (sent.status == IoStatus::error) {
             return fail(peer, {"send to", sent.error});
         }
@@ -184,7 +184,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
             poller_.change(fd, Interest::read);
         }
     } else {
-        const IoResult received = read_some(fd, chunk_);
+        const IoResult received = receive_some(fd, chunk_);
         if (received.status == IoStatus::would_block) {
             return;
         }
@@ -197,7 +197,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
             if (peer->trace) {
                 peer->trace->peer_closed_write();
             }
-            ::shutdown(fd, SHUT_WR);
+            shutdown_write(fd);
             if (peer->trace) {
                 peer->trace->closed_write();
             }
@@ -208,7 +208,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
         if (peer->trace) {
             peer->trace->received(echo);
         }
-        const IoResult sent = write_some(fd, echo);
+        const IoResult sent = send_some(fd, echo);
         if (sent.status == IoStatus::error) {
             return fail(peer, {"send to", sent.error});
         }

@@ -8,7 +8,7 @@
 //   recv, send            echo_until_eof(): read what is there, send all of it, until the peer's
 //                         FIN (stream_echo_copy.cpp); on Linux the same loop runs in the kernel
 //                         through splice(2) (stream_echo_splice.cpp), the fast path, chosen in
-//                         stream_echo.cpp alone
+//                         stream_echo.cpp alone; --explain takes the portable loop
 //   close                 the accepted socket's reset() below; the listeners closed on accept
 #include "connection_trace.hpp"
 #include "echo/io.hpp"
@@ -66,9 +66,10 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     status.line("Client connected: " + peer);
     ConnectionTrace trace(status, peer);
     // recv and send, until the peer's FIN
-    const EchoOutcome outcome = echo_until_eof(
-        accepted->socket.fd(), stop_fd(), trace,
-        options.splice ? EchoPath::fastest : EchoPath::portable, options.read_size.value_or(0));
+    const EchoOutcome outcome =
+        echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
+                       options.splice && !options.explain ? EchoPath::fastest : EchoPath::portable,
+                       options.read_size.value_or(0));
     // close
     accepted->socket.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"

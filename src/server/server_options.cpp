@@ -41,6 +41,10 @@ std::string server_usage() {
            "                      (echo loops)\n"
            "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
            "                      hexdump, and each connection's events, on stderr\n"
+           "  --explain           show each socket call as it happens (socket, bind,\n"
+           "                      listen, accept, recv, send, close...) with its result,\n"
+           "                      and what it means the first time, on stderr; takes the\n"
+           "                      tutorial's calls (recv/send, recvfrom/sendto) throughout\n"
            "  -q, --quiet         print errors only\n"
            "      --no-splice     one TCP peer (no -k, no --udp): echo through our own\n"
            "                      buffer with read/write, not splice(2); to compare, or for\n"
@@ -73,6 +77,7 @@ const option long_options[] = {
     {"idle-timeout", required_argument, nullptr, idle_timeout_option},
     {"no-splice", no_argument, nullptr, no_splice_option},
     {"read-size", required_argument, nullptr, read_size_option},
+    {"explain", no_argument, nullptr, explain_option},
     {nullptr, 0, nullptr, 0},
 };
 

@@ -35,7 +35,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
         IoResult result;
         short waiting_for = 0;
         if (written < filled) {
-            result = write_some(peer, std::span(buffer).subspan(written, filled - written));
+            result = send_some(peer, std::span(buffer).subspan(written, filled - written));
             if (result.status == IoStatus::ok) {
                 trace.sent(std::span(buffer).subspan(written, result.bytes));
                 written += result.bytes;
@@ -45,7 +45,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
             waiting_for = POLLOUT;
             outcome.failure.step = "send to";
         } else {
-            result = read_some(peer, std::span(buffer).first(read_limit));
+            result = receive_some(peer, std::span(buffer).first(read_limit));
             if (result.status == IoStatus::ok) {
                 trace.received(std::span(buffer).first(result.bytes));
                 filled = result.bytes;
@@ -56,7 +56,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
                 // The peer shut down its write side and everything it sent has been echoed:
                 // send our FIN too. A peer that already left makes this fail; nothing is lost.
                 trace.peer_closed_write();
-                ::shutdown(peer, SHUT_WR);
+                shutdown_write(peer);
                 trace.closed_write();
                 return outcome;
             }

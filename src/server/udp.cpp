@@ -20,6 +20,7 @@
 #include <span>
 #include <system_error>
 
+#include <netinet/in.h>
 #include <poll.h>
 
 namespace echo {
@@ -57,10 +58,22 @@ bool passing(int error) {
     }
 }
 
+// Whether `address` is 0.0.0.0 or ::, where a datagram may come to any of the host's addresses.
+bool is_wildcard(const Address& address) {
+    if (address.family() == AF_INET) {
+        return reinterpret_cast<const sockaddr_in*>(address.data())->sin_addr.s_addr ==
+               htonl(INADDR_ANY);
+    }
+    return address.family() == AF_INET6 &&
+           IN6_IS_ADDR_UNSPECIFIED(
+               &reinterpret_cast<const sockaddr_in6*>(address.data())->sin6_addr);
+}
+
 class UdpEcho final {
   public:
-    UdpEcho(std::vector<Listener> listeners, const Status& status, std::optional<std::size_t> cut)
-        : listeners_(std::move(listeners)), status_(status),
+    UdpEcho(std::vector<Listener> listeners, const Status& status, std::optional<std::size_t> cut,
+            bool classic)
+        : listeners_(std::move(listeners)), status_(status), classic_(classic),
           batch_(batch_capacity, cut.value_or(datagram_buffer_size)), cut_at_(cut),
           senders_(senders_remembered), host_(host_addresses()) {
         for (const Listener& listener : listeners_) {
@@ -142,10 +155,15 @@ class UdpEcho final {
 
     // Answers the datagrams waiting on `listener`, a bounded number of them; false on a stop.
     // They come and go in batches (recvmmsg/sendmmsg): a fifth less CPU per datagram than one
-    // recvmsg and one sendmsg each (bench/README.md).
+    // recvmsg and one sendmsg each (bench/README.md). --explain (classic_) takes one datagram
+    // per wake-up with the tutorial's recvfrom and sendto instead.
     bool serve(const Listener& listener) {
         for (std::size_t taken = 0; taken < datagrams_per_wakeup;) {
-            const IoResult got = batch_.receive(listener.socket.fd(), listener.address.port());
+            const int fd = listener.socket.fd();
+            const std::uint16_t port = listener.address.port();
+            const IoResult got = classic_
+                                     ? batch_.receive_one(fd, port, is_wildcard(listener.address))
+                                     : batch_.receive(fd, port);
             if (got.status == IoStatus::would_block) {
                 return true;
             }
@@ -229,8 +247,9 @@ class UdpEcho final {
         std::size_t done = 0;
         while (done < answers_.size()) {
             std::size_t sent = 0;
-            const IoResult io =
-                batch_.send(listener.socket.fd(), std::span(answers_).subspan(done), sent);
+            const std::span<const std::size_t> rest = std::span(answers_).subspan(done);
+            const IoResult io = classic_ ? batch_.send_each(listener.socket.fd(), rest, sent)
+                                         : batch_.send(listener.socket.fd(), rest, sent);
             for (std::size_t k = done; k < done + sent; ++k) {
                 const std::span<const std::byte> data = batch_.data(answers_[k]);
                 ++datagrams_;
@@ -277,6 +296,7 @@ class UdpEcho final {
 
     std::vector<Listener> listeners_;
     const Status& status_;
+    bool classic_; // --explain: one datagram at a time, the tutorial's calls
     DatagramBatch batch_;
     std::optional<std::size_t> cut_at_; // --read-size
     std::vector<std::size_t> answers_;  // indexes into batch_ of the datagrams to echo
@@ -296,7 +316,7 @@ class UdpEcho final {
 } // namespace
 
 int serve_udp(const ServerOptions& options, std::vector<Listener> listeners, const Status& status) {
-    return UdpEcho(std::move(listeners), status, options.read_size).run();
+    return UdpEcho(std::move(listeners), status, options.read_size, options.explain).run();
 }
 
 } // namespace echo

@@ -300,6 +300,25 @@ TEST_CASE("Interactive and verbose options", "[options]") {
           }) == "-q (quiet) and -v (verbose) exclude each other");
 }
 
+TEST_CASE("Explain in both programs", "[options][explain]") {
+    CHECK_FALSE(server({}).explain);
+    CHECK_FALSE(client({}).explain);
+    CHECK(server({"--explain"}).explain);
+    CHECK(server({"--explain", "-k"}).explain);
+    CHECK(server({"-u", "--explain", "-v"}).explain);
+    CHECK(client({"--explain", "-"}).explain);
+    CHECK(client({"-u", "--explain", "-c", "2"}).explain);
+    CHECK(usage_error([] { server({"--explain=1"}); }) == "option --explain takes no value");
+    CHECK(usage_error([] {
+              client({"--explain", "-q"});
+          }) == "-q (quiet) and --explain exclude each other");
+    CHECK(usage_error([] {
+              server({"-q", "--explain"});
+          }) == "-q (quiet) and --explain exclude each other");
+    CHECK(echo::server_usage().find("--explain") != std::string::npos);
+    CHECK(echo::client_usage().find("--explain") != std::string::npos);
+}
+
 TEST_CASE("Server --udp in short and long forms", "[options][udp]") {
     CHECK_FALSE(server({}).udp);
     CHECK(server({"-u"}).udp);
