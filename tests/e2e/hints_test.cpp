@@ -5,6 +5,7 @@
 #include "peers.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
+#include "trace_lines.hpp"
 
 #include "echo/address.hpp"
 #include "echo/socket.hpp"
@@ -165,8 +166,8 @@ TEST_CASE("Counts of 1 are singular", "[e2e][hints]") {
         CHECK(contains(reply.err, "[+] Sent 1 byte, received 1 byte of echo\n"));
         const auto done = server.process.finish();
         CHECK(contains(done.err, " disconnected (1 byte echoed)\n"));
-        CHECK(contains(done.err, "[<] 1 byte from 127.0.0.1:"));
-        CHECK(contains(done.err, "[>] 1 byte to 127.0.0.1:"));
+        CHECK(contains(untimed(done.err), "[<] 1 byte from 127.0.0.1:"));
+        CHECK(contains(untimed(done.err), "[>] 1 byte to 127.0.0.1:"));
     }
     SECTION("1 client, 1 byte with -k") {
         Server server({"-k"});
