@@ -25,6 +25,8 @@ class Address final {
 
     [[nodiscard]] std::string host() const;      // 127.0.0.1 or ::1
     [[nodiscard]] std::string to_string() const; // 127.0.0.1:1234 or [::1]:1234
+    // 127.0.0.0/8, ::1 or ::ffff:127.x.y.z: only this machine reaches it.
+    [[nodiscard]] bool is_loopback() const noexcept;
 
     friend bool operator==(const Address& a, const Address& b) noexcept;
 

@@ -38,6 +38,14 @@ void set_socket_buffers(int fd, int bytes);
 // One recvmsg(2). EINTR is retried.
 Received receive_datagram(int fd, std::span<std::byte> buffer, std::uint16_t local_port);
 
+// One recvfrom(2), the tutorial's call: as receive_datagram, without the destination (`local`
+// stays unknown). EINTR is retried.
+Received receive_from(int fd, std::span<std::byte> buffer);
+
+// One datagram to `to` with sendto(2), the tutorial's call: it leaves from whichever address the
+// route picks. EINTR is retried.
+IoResult send_to(int fd, std::span<const std::byte> data, const Address& to);
+
 // One datagram to the connected peer: send(2). EINTR is retried.
 IoResult send_datagram(int fd, std::span<const std::byte> data);
 

@@ -37,6 +37,15 @@ IoResult read_some(int fd, std::span<std::byte> buffer);
 // program: a vanished peer is then an EPIPE error value.
 IoResult write_some(int fd, std::span<const std::byte> data);
 
+// The same on a socket, as recv(2) and send(2) (with MSG_NOSIGNAL): the calls --explain shows
+// (echo/explain.hpp), where read_some and write_some, which also serve pipes and terminals, show
+// nothing.
+IoResult receive_some(int sock, std::span<std::byte> buffer);
+IoResult send_some(int sock, std::span<const std::byte> data);
+
+// shutdown(2) of our write side: our FIN. A peer already gone makes it fail, which loses nothing.
+void shutdown_write(int sock);
+
 // Writes every byte, across partial writes, waiting with poll(2) when `fd` is non-blocking.
 IoResult write_all(int fd, std::span<const std::byte> data);
 

@@ -124,6 +124,7 @@ const option long_options[] = {
     {"json", no_argument, nullptr, opt_json},
     {"interactive", no_argument, nullptr, 'i'},
     {"verbose", no_argument, nullptr, 'v'},
+    {"explain", no_argument, nullptr, explain_option},
     {"quiet", no_argument, nullptr, 'q'},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},

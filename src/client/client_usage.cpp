@@ -41,11 +41,19 @@ std::string client_usage() {
            "                      (over UDP, each line is one datagram)\n"
            "  -v, --verbose       show every chunk or datagram sent and received, with a\n"
            "                      hexdump, and the connection's events, on stderr\n"
+           "      --explain       show each socket call as it happens (socket, connect,\n"
+           "                      send, recv, close...) with its result, and what it means\n"
+           "                      the first time, on stderr\n"
            "  -q, --quiet         print errors only\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
-           "Exit status: 0 success, 1 runtime failure or wrong echo, 2 bad usage.\n";
+           "Examples:\n"
+           "  echo-client hello world     send 'hello world' to localhost, print the echo\n"
+           "  echo-client -c 100 -s 1000  measure 100 round trips of 1000 bytes each\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure or wrong echo, 2 bad usage.\n"
+           "Full documentation: man echo-client\n";
 }
 
 } // namespace echo

@@ -23,7 +23,7 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
     for (;;) {
         if (received == message.size()) {
             if (finish) {
-                ::shutdown(sock, SHUT_WR); // our FIN, once the echo is safely here
+                shutdown_write(sock); // our FIN, once the echo is safely here
                 trace.closed_write();
             }
             return true;
@@ -35,11 +35,11 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
         }
         if (wakeup == Wakeup::timed_out) {
             throw EchoFailure("no echo from " + server + " within the timeout (" +
-                              std::to_string(received) + " of " + std::to_string(message.size()) +
-                              " bytes back)");
+                              std::to_string(received) + " of " + plural(message.size(), "byte") +
+                              " back)");
         }
         if (sent < message.size()) {
-            const IoResult r = write_some(sock, message.subspan(sent));
+            const IoResult r = send_some(sock, message.subspan(sent));
             if (r.status == IoStatus::error) {
                 throw_error(r.error, "send to " + server);
             }
@@ -48,12 +48,12 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
                 sent += r.bytes;
             }
         }
-        const IoResult r = read_some(sock, echo.subspan(received));
+        const IoResult r = receive_some(sock, echo.subspan(received));
         if (r.status == IoStatus::eof) {
             trace.peer_closed_write();
             throw EchoFailure("server " + server + " closed the connection after " +
-                              std::to_string(received) + " of " + std::to_string(message.size()) +
-                              " bytes of echo");
+                              std::to_string(received) + " of " + plural(message.size(), "byte") +
+                              " of echo");
         }
         if (r.status == IoStatus::error) {
             throw_error(r.error, "recv from " + server);
@@ -75,7 +75,7 @@ AfterEcho await_close(int sock, std::chrono::milliseconds timeout, ConnectionTra
         if (left.count() <= 0 || !wait_for(sock, POLLIN, left)) {
             return after; // a flood cannot hold us past the deadline either
         }
-        const IoResult r = read_some(sock, scratch);
+        const IoResult r = receive_some(sock, scratch);
         if (r.status == IoStatus::eof) {
             trace.peer_closed_write();
             after.closed = true;

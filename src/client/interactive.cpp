@@ -72,8 +72,8 @@ class LineEcho final {
         echo_.resize(line.size());
         exchange(sock_, line, echo_, timeout_, trace_, false);
         if (!std::equal(line.begin(), line.end(), echo_.begin())) {
-            throw EchoFailure("echo mismatch: sent " + std::to_string(line.size()) +
-                              " bytes, the echo differs");
+            throw EchoFailure("echo mismatch: sent " + plural(line.size(), "byte") +
+                              ", the echo differs");
         }
         return echo_;
     }
@@ -101,7 +101,7 @@ void echo_line(LineEcho& round, std::span<const std::byte> line) {
 // The end of input over TCP: our FIN, then, as in message mode, nothing more may come before the
 // server's FIN. Throws EchoFailure when it sent more than we did.
 void close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTrace& trace) {
-    ::shutdown(sock, SHUT_WR);
+    shutdown_write(sock);
     trace.closed_write();
     const AfterEcho after = await_close(sock, timeout, trace);
     if (after.surplus > 0) {

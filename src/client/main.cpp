@@ -6,12 +6,15 @@
 #include "echo/address.hpp"
 #include "echo/net.hpp"
 #include "echo/resolve.hpp"
+#include "explain_calls.hpp"
+#include "failure_hints.hpp"
 #include "standard_descriptors.hpp"
 #include "status.hpp"
 
 #include <chrono>
 #include <csignal>
 #include <exception>
+#include <system_error>
 
 #include <sys/socket.h>
 
@@ -36,6 +39,12 @@ int main(int argc, char* argv[]) {
 
     const Status status(program, options.quiet, options.verbose);
     try {
+        if (options.explain) {
+            explain_calls(options.udp
+                              ? "the classic calls (connect/send/recvfrom), one line per call"
+                              : "the classic calls (connect/send/recv), one line per call",
+                          options.udp);
+        }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
         const auto addresses = resolve(options.host, options.port, options.family, socktype, false);
         // For UDP, connecting only fixes the peer: no packet is sent, and then only datagrams
@@ -68,6 +77,12 @@ int main(int argc, char* argv[]) {
             return run_interactive(options, std::move(socket), server, status);
         }
         return send_message(options, std::move(socket), server, status);
+    } catch (const std::system_error& error) {
+        status.error(error.what()); // the first line, unchanged: scripts read it
+        for (const std::string_view hint : failure_hints(error, options.udp)) {
+            status.hint(hint);
+        }
+        return exit_failure;
     } catch (const std::exception& error) {
         status.error(error.what());
         return exit_failure;

@@ -22,9 +22,9 @@ void print_report(const ClientOptions& options, const RoundReport& report) {
 std::string round_line(std::size_t bytes, const std::string& server, std::uint64_t round,
                        double rtt_us) {
     char text[160];
-    std::snprintf(text, sizeof(text), "%zu bytes from %s: round=%llu time=%.1f us\n", bytes,
-                  server.c_str(), static_cast<unsigned long long>(round), rtt_us);
-    return text;
+    std::snprintf(text, sizeof(text), " from %s: round=%llu time=%.1f us\n", server.c_str(),
+                  static_cast<unsigned long long>(round), rtt_us);
+    return plural(bytes, "byte") + text;
 }
 
 Wakeup wait_until(int fd, short events, Clock::time_point deadline) {

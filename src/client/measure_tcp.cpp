@@ -3,6 +3,7 @@
 // at a time.
 #include "client_modes.hpp"
 #include "connection_trace.hpp"
+#include "echo/io.hpp"
 #include "echo_failure.hpp"
 #include "exchange.hpp"
 #include "measure.hpp"
@@ -12,8 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <span>
-
-#include <sys/socket.h>
 
 namespace echo {
 
@@ -69,7 +68,7 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
             write_standard_output(round_line(payload.size(), report.server, round, rtt.count()));
         }
     }
-    ::shutdown(socket.fd(), SHUT_WR);
+    shutdown_write(socket.fd());
     trace.closed_write();
     trace.ended(stopped ? "stopped" : "all rounds echoed");
     print_report(options, report);

@@ -61,9 +61,8 @@ class EchoMatcher final {
     // the first echo of `round`. Throws EchoFailure when it is not an echo of what was sent.
     bool accept(std::span<const std::byte> got, std::size_t size, std::uint64_t round) {
         if (size != datagram_.size()) {
-            throw EchoFailure("echo mismatch: sent " + std::to_string(datagram_.size()) +
-                              " bytes, got " + std::to_string(size) + " back in round " +
-                              std::to_string(round));
+            throw EchoFailure("echo mismatch: sent " + plural(datagram_.size(), "byte") + ", got " +
+                              std::to_string(size) + " back in round " + std::to_string(round));
         }
         const std::uint64_t number = round_number(got);
         if (number == 0 || number > round) {
@@ -137,7 +136,7 @@ struct UdpRound {
                 if (woke == Wakeup::timed_out) {
                     break; // this try is lost; send again, or give the round up
                 }
-                const Received got = receive_datagram(sock, reply, 0);
+                const Received got = receive_from(sock, reply);
                 if (got.io.status == IoStatus::would_block) {
                     continue;
                 }

@@ -152,7 +152,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace& trace,
     for (;;) {
         // Input ended and all of it is sent (or the echo overran): tell the server with a FIN.
         if (!input_open && (window.all_sent() || overrun) && write_side_open) {
-            ::shutdown(sock, SHUT_WR);
+            shutdown_write(sock);
             write_side_open = false;
             trace.closed_write();
             result.input_finished = input_ended && window.all_sent();
@@ -218,7 +218,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace& trace,
         }
         if ((fds[net].revents & ready_or_hung_up) != 0 && !window.all_sent() && write_side_open) {
             const std::span<const std::byte> unsent = window.unsent();
-            const IoResult r = write_some(sock, unsent);
+            const IoResult r = send_some(sock, unsent);
             if (r.status == IoStatus::ok) {
                 trace.sent(unsent.first(r.bytes));
                 window.sent(r.bytes);
@@ -230,7 +230,7 @@ PumpResult pump(int input, int output, int sock, ConnectionTrace& trace,
         if ((fds[net].revents & (POLLIN | POLLHUP | POLLERR)) != 0 && socket_readable &&
             to_output.has_room()) {
             const std::span<std::byte> room = to_output.room();
-            const IoResult r = read_some(sock, room);
+            const IoResult r = receive_some(sock, room);
             if (r.status == IoStatus::ok) {
                 trace.received(room.first(r.bytes));
                 const std::size_t matched = window.check(room.first(r.bytes));

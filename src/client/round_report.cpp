@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "round_report.hpp"
 
+#include "status.hpp"
+
 #include <cstdio>
 
 namespace echo {
@@ -54,17 +56,16 @@ RttSummary summarize(const RttHistogram& rtt) {
 std::string format_summary(const RoundReport& report) {
     const RttSummary rtt = summarize(report.rtt);
     std::string out = "--- " + report.server + " " + report.protocol + " echo statistics ---\n";
-    out +=
-        std::to_string(report.sent) + " rounds sent, " + std::to_string(report.echoed) + " echoed";
+    out += plural(report.sent, "round") + " sent, " + std::to_string(report.echoed) + " echoed";
     if (report.protocol == "udp") {
-        out += ", " + fixed(loss_percent(report)) + "% loss, " + std::to_string(report.duplicates) +
-               " duplicates, " + std::to_string(report.reordered) + " reordered, " +
-               std::to_string(report.retries) + " retries";
+        out += ", " + fixed(loss_percent(report)) + "% loss, " +
+               plural(report.duplicates, "duplicate") + ", " + std::to_string(report.reordered) +
+               " reordered, " + plural(report.retries, "retry", "retries");
         if (report.too_old > 0) {
             out += ", " + std::to_string(report.too_old) + " too old to check";
         }
     }
-    out += ", " + std::to_string(report.payload_bytes) + " bytes each\n";
+    out += ", " + plural(report.payload_bytes, "byte") + " each\n";
     if (report.connect_us) {
         out += "connect " + fixed(*report.connect_us) + " us\n";
     }

@@ -40,7 +40,7 @@ int stream_stdio(const ClientOptions& options, Socket socket, const Address& ser
     const PumpResult result = pump(STDIN_FILENO, STDOUT_FILENO, socket.fd(), trace, pumping);
     socket.reset();
     const std::string counts =
-        std::to_string(result.received) + " of " + std::to_string(result.sent) + " bytes back";
+        std::to_string(result.received) + " of " + plural(result.sent, "byte") + " back";
     switch (result.failed) {
     case PumpResult::Step::none:
         break;
@@ -65,11 +65,11 @@ int stream_stdio(const ClientOptions& options, Socket socket, const Address& ser
     trace.ended("server closed");
     if (!result.input_finished || result.received != result.sent) {
         throw EchoFailure("server " + name + " closed the connection after echoing " +
-                          std::to_string(result.received) + " of " + std::to_string(result.sent) +
-                          " bytes sent" + (result.input_finished ? "" : " (input not finished)"));
+                          std::to_string(result.received) + " of " + plural(result.sent, "byte") +
+                          " sent" + (result.input_finished ? "" : " (input not finished)"));
     }
-    status.line("Sent " + std::to_string(result.sent) + " bytes, received " +
-                std::to_string(result.received) + " bytes of echo");
+    status.line("Sent " + plural(result.sent, "byte") + ", received " +
+                plural(result.received, "byte") + " of echo");
     return exit_ok;
 }
 

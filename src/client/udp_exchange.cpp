@@ -25,7 +25,7 @@ bool same(std::span<const std::byte> a, std::span<const std::byte> b) {
 [[noreturn]] void mismatch(std::span<const std::byte> sent, std::span<const std::byte> reply,
                            std::size_t reply_size) {
     if (reply_size != sent.size()) {
-        throw EchoFailure("echo mismatch: sent " + std::to_string(sent.size()) + " bytes, got " +
+        throw EchoFailure("echo mismatch: sent " + plural(sent.size(), "byte") + ", got " +
                           std::to_string(reply_size) + " back");
     }
     const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), reply.begin());
@@ -52,8 +52,7 @@ std::span<const std::byte> UdpExchange::echo(std::span<const std::byte> datagram
             return *reply;
         }
     }
-    throw EchoFailure("no reply from " + name_ + " after " + std::to_string(tries_) +
-                      (tries_ == 1 ? " try" : " tries"));
+    throw EchoFailure("no reply from " + name_ + " after " + plural(tries_, "try", "tries"));
 }
 
 // The ICMP error a datagram earned (Connection refused: nobody listens on that port) surfaces on
@@ -85,7 +84,7 @@ std::optional<std::span<const std::byte>> UdpExchange::await(std::span<const std
         if (left.count() <= 0 || !wait_for(sock_, POLLIN, left)) {
             return std::nullopt;
         }
-        const Received got = receive_datagram(sock_, reply_, 0);
+        const Received got = receive_from(sock_, reply_);
         if (got.io.status == IoStatus::would_block) {
             continue;
         }

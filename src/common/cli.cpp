@@ -102,6 +102,9 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
     case 'v':
         options.verbose = true;
         return true;
+    case explain_option:
+        options.explain = true;
+        return true;
     case 'h':
         options.help = true;
         return true;
@@ -116,6 +119,9 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
 void check_common_options(const CommonOptions& options) {
     if (options.quiet && options.verbose) {
         throw UsageError("-q (quiet) and -v (verbose) exclude each other");
+    }
+    if (options.quiet && options.explain) {
+        throw UsageError("-q (quiet) and --explain exclude each other");
     }
 }
 

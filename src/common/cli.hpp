@@ -32,6 +32,7 @@ struct CommonOptions {
     Family family = Family::any;
     bool quiet = false;
     bool verbose = false; // -v: show what crosses the wire on stderr
+    bool explain = false; // --explain: show each socket call on stderr (explain_calls.hpp)
     bool help = false;
     bool version = false;
 };
@@ -51,12 +52,15 @@ std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view 
 std::uint64_t parse_count(std::string_view text, std::string_view option, std::uint64_t min,
                           std::uint64_t max);
 
-// Applies one of the shared options (-p -4 -6 -q -v -h -V) and returns true, or returns false
-// when `option` is not one of them. -4 after -6 (or -6 after -4) is a UsageError.
+// The value getopt_long(3) returns for --explain, which has no short form.
+inline constexpr int explain_option = 0x180;
+
+// Applies one of the shared options (-p -4 -6 -q -v --explain -h -V) and returns true, or returns
+// false when `option` is not one of them. -4 after -6 (or -6 after -4) is a UsageError.
 bool apply_common_option(int option, const char* value, bool allow_port_zero,
                          CommonOptions& options);
 
-// The checks on the shared options once all are parsed: -q and -v exclude each other.
+// The checks on the shared options once all are parsed: -q excludes -v and --explain.
 void check_common_options(const CommonOptions& options);
 
 // The option getopt_long(3) just rejected (as unknown, or for its missing value), as the user

@@ -5,23 +5,19 @@
 
 namespace echo {
 
-std::string plural(std::uint64_t count, std::string_view noun) {
-    return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
-}
-
 ConnectionTrace::ConnectionTrace(const Status& status, std::string peer)
     : status_(status), peer_(std::move(peer)), start_(std::chrono::steady_clock::now()) {}
 
 void ConnectionTrace::received(std::span<const std::byte> bytes) {
+    status_.received(peer_, bytes, bytes_in_); // the hexdump counts along the stream
     bytes_in_ += bytes.size();
     ++chunks_in_;
-    status_.received(peer_, bytes);
 }
 
 void ConnectionTrace::sent(std::span<const std::byte> bytes) {
+    status_.sent(peer_, bytes, bytes_out_);
     bytes_out_ += bytes.size();
     ++chunks_out_;
-    status_.sent(peer_, bytes);
 }
 
 void ConnectionTrace::peer_closed_write() {

@@ -38,7 +38,4 @@ class ConnectionTrace final {
     std::uint64_t chunks_out_ = 0;
 };
 
-// "1 chunk", "2 chunks"
-std::string plural(std::uint64_t count, std::string_view noun);
-
 } // namespace echo

@@ -5,6 +5,8 @@
 #include "hexdump.hpp"
 #include "log_writer.hpp"
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 
 #include <unistd.h>
@@ -12,6 +14,9 @@
 namespace echo {
 
 namespace {
+
+// When the program started (its static initialisation): where -v's timestamps count from.
+const std::chrono::steady_clock::time_point program_start = std::chrono::steady_clock::now();
 
 void write_line(const std::string& text) {
     // Never blocks, and errors are ignored on purpose: a script that read our "Listening on" line
@@ -36,23 +41,31 @@ void Status::error(std::string_view text) const {
     write_line(program_ + ": " + std::string(text) + "\n");
 }
 
-void Status::received(std::string_view peer, std::span<const std::byte> bytes) const {
-    if (verbose_) {
-        write_line("[<] " + std::to_string(bytes.size()) + " bytes from " + std::string(peer) +
-                   "\n" + hexdump(bytes));
+void Status::hint(std::string_view text) const {
+    if (!quiet_) {
+        write_line("[hint] " + std::string(text) + "\n");
     }
 }
 
-void Status::sent(std::string_view peer, std::span<const std::byte> bytes) const {
+void Status::received(std::string_view peer, std::span<const std::byte> bytes,
+                      std::uint64_t offset) const {
     if (verbose_) {
-        write_line("[>] " + std::to_string(bytes.size()) + " bytes to " + std::string(peer) + "\n" +
-                   hexdump(bytes));
+        write_line("[<] " + elapsed_since_start() + " " + plural(bytes.size(), "byte") + " from " +
+                   std::string(peer) + "\n" + hexdump(bytes, offset));
+    }
+}
+
+void Status::sent(std::string_view peer, std::span<const std::byte> bytes,
+                  std::uint64_t offset) const {
+    if (verbose_) {
+        write_line("[>] " + elapsed_since_start() + " " + plural(bytes.size(), "byte") + " to " +
+                   std::string(peer) + "\n" + hexdump(bytes, offset));
     }
 }
 
 void Status::event(std::string_view text) const {
     if (verbose_) {
-        write_line("[*] " + std::string(text) + "\n");
+        write_line("[*] " + elapsed_since_start() + " " + std::string(text) + "\n");
     }
 }
 
@@ -63,6 +76,24 @@ bool Status::print(std::string_view text) const {
         return false;
     }
     return true;
+}
+
+std::string elapsed_since_start() {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - program_start)
+                            .count();
+    char text[32];
+    std::snprintf(text, sizeof(text), "+%lld.%06lld", static_cast<long long>(micros / 1000000),
+                  static_cast<long long>(micros % 1000000));
+    return text;
+}
+
+std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun) {
+    if (count == 1) {
+        return "1 " + std::string(noun);
+    }
+    return std::to_string(count) + " " +
+           (plural_noun.empty() ? std::string(noun) + "s" : std::string(plural_noun));
 }
 
 std::string describe(std::string_view step, int error) {

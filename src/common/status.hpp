@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,7 +14,9 @@ namespace echo {
 // Each line is one write(2), at once where stderr takes it, else held or dropped but never waited
 // for (see log_writer.hpp); a closed or broken stderr is ignored.
 // With -v (verbose) it also shows what crosses the wire: "[<]" bytes received, "[>]" bytes sent,
-// each with a hexdump, and "[*]" events in the life of a connection.
+// each with a hexdump, and "[*]" events in the life of a connection. Each of these lines starts
+// with the seconds since the program started, "[<] +0.000123 15 bytes from ...", to the
+// microsecond; "[+]" lines and errors never carry one, so that scripts read them unchanged.
 class Status final {
   public:
     // The first Status readies the writer of stderr (one descriptor of its own, opened then,
@@ -22,14 +25,21 @@ class Status final {
 
     void line(std::string_view text) const;  // "[+] text", unless quiet
     void error(std::string_view text) const; // "program: text", always
+    // "[hint] text", unless quiet: what to try next, after the line it explains (an error, or
+    // the Listening lines); a marker of its own, so that scripts reading "[+]" lines skip it.
+    void hint(std::string_view text) const;
 
     // `text` on standard output (--help, --version); false after saying why it failed.
     [[nodiscard]] bool print(std::string_view text) const;
 
-    // Only with -v:
-    void received(std::string_view peer, std::span<const std::byte> bytes) const;
-    void sent(std::string_view peer, std::span<const std::byte> bytes) const;
-    void event(std::string_view text) const; // "[*] text"
+    // Only with -v. `offset`: where `bytes` start in their direction's stream (a connection's
+    // bytes so far that way; 0 for a datagram, a message of its own), which the hexdump counts
+    // from.
+    void received(std::string_view peer, std::span<const std::byte> bytes,
+                  std::uint64_t offset = 0) const;
+    void sent(std::string_view peer, std::span<const std::byte> bytes,
+              std::uint64_t offset = 0) const;
+    void event(std::string_view text) const; // "[*] +0.000123 text"
 
     [[nodiscard]] const std::string& program() const noexcept { return program_; }
     [[nodiscard]] bool quiet() const noexcept { return quiet_; }
@@ -40,6 +50,13 @@ class Status final {
     bool quiet_;
     bool verbose_;
 };
+
+// "+0.000123": the time since the program started, in seconds to the microsecond.
+std::string elapsed_since_start();
+
+// A count with its noun, singular for 1: "1 byte", "2 bytes", "0 bytes"; `plural_noun` for
+// an irregular one ("1 retry", "2 retries"). For every count that a line prints.
+std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun = {});
 
 // "text: strerror(error)"
 std::string describe(std::string_view step, int error);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/address.hpp"
 
+#include "call_report.hpp"
 #include "echo/error.hpp"
 
 #include <cerrno>
@@ -46,6 +47,18 @@ void Address::set_port(std::uint16_t port) noexcept {
     } else if (family() == AF_INET6) {
         reinterpret_cast<sockaddr_in6*>(&storage_)->sin6_port = htons(port);
     }
+}
+
+bool Address::is_loopback() const noexcept {
+    if (family() == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&storage_);
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (family() == AF_INET6) {
+        const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+    }
+    return false;
 }
 
 std::string Address::host() const {
@@ -115,7 +128,14 @@ std::size_t AddressHash::operator()(const Address& address) const noexcept {
 Address local_address(int fd) {
     Address address;
     socklen_t length = address.size();
-    if (::getsockname(fd, address.data(), &length) != 0) {
+    const int result = ::getsockname(fd, address.data(), &length);
+    if (calls_observed()) [[unlikely]] {
+        const int error = errno;
+        detail::report_call("getsockname", std::to_string(fd), result, error, 0, {},
+                            ", " + Address(address.data(), length).to_string());
+        errno = error;
+    }
+    if (result != 0) {
         throw_errno("getsockname");
     }
     return {address.data(), length};
@@ -124,7 +144,14 @@ Address local_address(int fd) {
 Address peer_address(int fd) {
     Address address;
     socklen_t length = address.size();
-    if (::getpeername(fd, address.data(), &length) != 0) {
+    const int result = ::getpeername(fd, address.data(), &length);
+    if (calls_observed()) [[unlikely]] {
+        const int error = errno;
+        detail::report_call("getpeername", std::to_string(fd), result, error, 0, {},
+                            ", " + Address(address.data(), length).to_string());
+        errno = error;
+    }
+    if (result != 0) {
         throw_errno("getpeername");
     }
     return {address.data(), length};

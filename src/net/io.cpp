@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/io.hpp"
 
+#include "call_report.hpp"
 #include "echo/error.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace echo {
@@ -47,6 +49,53 @@ IoResult write_some(int fd, std::span<const std::byte> data) {
         if (errno != EINTR) {
             return io_failure(errno);
         }
+    }
+}
+
+IoResult receive_some(int sock, std::span<std::byte> buffer) {
+    for (;;) {
+        const ssize_t n = ::recv(sock, buffer.data(), buffer.size(), 0);
+        if (calls_observed()) [[unlikely]] {
+            const int error = errno;
+            detail::report_call("recv", std::to_string(sock) + ", " + std::to_string(buffer.size()),
+                                n, error, buffer.size(),
+                                buffer.first(n > 0 ? static_cast<std::size_t>(n) : 0));
+            errno = error;
+        }
+        if (n > 0) {
+            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
+        }
+        if (n == 0) {
+            return {buffer.empty() ? IoStatus::ok : IoStatus::eof, 0, 0};
+        }
+        if (errno != EINTR) {
+            return io_failure(errno);
+        }
+    }
+}
+
+IoResult send_some(int sock, std::span<const std::byte> data) {
+    for (;;) {
+        const ssize_t n = ::send(sock, data.data(), data.size(), MSG_NOSIGNAL);
+        if (calls_observed()) [[unlikely]] {
+            const int error = errno;
+            detail::report_call("send", std::to_string(sock) + ", " + std::to_string(data.size()),
+                                n, error, data.size());
+            errno = error;
+        }
+        if (n >= 0) {
+            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
+        }
+        if (errno != EINTR) {
+            return io_failure(errno);
+        }
+    }
+}
+
+void shutdown_write(int sock) {
+    const int result = ::shutdown(sock, SHUT_WR);
+    if (calls_observed()) [[unlikely]] {
+        detail::report_call("shutdown", std::to_string(sock) + ", SHUT_WR", result, errno);
     }
 }
 

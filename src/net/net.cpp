@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "echo/net.hpp"
 
+#include "call_report.hpp"
 #include "echo/datagram.hpp"
 #include "echo/error.hpp"
 #include "echo/io.hpp"
@@ -14,11 +15,28 @@
 
 namespace echo {
 
-namespace {} // namespace
+namespace {
+
+// What connect_to() narrates: the connect as a blocking socket returns it, though ours is
+// non-blocking and finishes after poll(2) with SO_ERROR.
+void report_connect(int fd, const Address& address, int error) {
+    if (calls_observed()) [[unlikely]] {
+        detail::report_call("connect", std::to_string(fd) + ", " + address.to_string(),
+                            error == 0 ? 0 : -1, error);
+    }
+}
+
+} // namespace
 
 void set_option(int fd, int level, int option, int value, const char* name) {
-    if (::setsockopt(fd, level, option, &value, sizeof(value)) != 0) {
-        const int error = errno;
+    const int result = ::setsockopt(fd, level, option, &value, sizeof(value));
+    const int error = errno;
+    if (calls_observed()) [[unlikely]] {
+        detail::report_call("setsockopt",
+                            std::to_string(fd) + ", " + name + ", " + std::to_string(value), result,
+                            error);
+    }
+    if (result != 0) {
         throw_error(error, std::string("setsockopt ") + name);
     }
 }
@@ -34,12 +52,26 @@ Socket bind_to(const Address& address, int socktype) {
     if (address.family() == AF_INET6) {
         set_option(socket.fd(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
     }
-    if (::bind(socket.fd(), address.data(), address.size()) != 0) {
-        const int error = errno;
+    const int bound = ::bind(socket.fd(), address.data(), address.size());
+    int error = errno;
+    if (calls_observed()) [[unlikely]] {
+        detail::report_call("bind", std::to_string(socket.fd()) + ", " + address.to_string(), bound,
+                            error);
+    }
+    if (bound != 0) {
         throw_error(error, "bind " + address.to_string());
     }
-    if (socktype == SOCK_STREAM && ::listen(socket.fd(), SOMAXCONN) != 0) {
-        const int error = errno;
+    if (socktype != SOCK_STREAM) {
+        return socket;
+    }
+    const int listening = ::listen(socket.fd(), SOMAXCONN);
+    error = errno;
+    if (calls_observed()) [[unlikely]] {
+        detail::report_call("listen",
+                            std::to_string(socket.fd()) + ", " + std::to_string(SOMAXCONN),
+                            listening, error, SOMAXCONN);
+    }
+    if (listening != 0) {
         throw_error(error, "listen " + address.to_string());
     }
     return socket;
@@ -49,21 +81,25 @@ Socket connect_to(const Address& address, int socktype, std::chrono::millisecond
     Socket socket = open_socket(address.family(), socktype | SOCK_NONBLOCK);
     const std::string step = "connect to " + address.to_string();
     if (::connect(socket.fd(), address.data(), address.size()) == 0) {
+        report_connect(socket.fd(), address, 0);
         return socket;
     }
-    if (errno != EINPROGRESS && errno != EINTR) {
-        throw_errno(step.c_str());
+    int error = errno;
+    if (error != EINPROGRESS && error != EINTR) {
+        report_connect(socket.fd(), address, error);
+        throw_error(error, step);
     }
     // A non-blocking connect finishes in the background; writable means it is done, one way or
     // the other, and SO_ERROR says which.
     if (!wait_for(socket.fd(), POLLOUT, timeout)) {
+        report_connect(socket.fd(), address, ETIMEDOUT);
         throw_error(ETIMEDOUT, step);
     }
-    int error = 0;
     socklen_t length = sizeof(error);
     if (::getsockopt(socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
-        throw_errno(step.c_str());
+        error = errno;
     }
+    report_connect(socket.fd(), address, error);
     if (error != 0) {
         throw_error(error, step);
     }
@@ -91,6 +127,14 @@ std::optional<Accepted> accept_peer(int listener) {
         Address peer;
         socklen_t length = peer.size();
         const int fd = ::accept4(listener, peer.data(), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (calls_observed()) [[unlikely]] {
+            const int error = errno;
+            // Shown as the tutorial's accept(2); accept4(2) only adds the flags.
+            detail::report_call("accept", std::to_string(listener), fd, error, 0, {},
+                                fd >= 0 ? ", peer " + Address(peer.data(), length).to_string()
+                                        : std::string());
+            errno = error;
+        }
         if (fd >= 0) {
             Accepted accepted{Socket(fd), Address(peer.data(), length)};
             return accepted;

@@ -8,9 +8,10 @@
 
 namespace echo {
 
-DatagramBatch::DatagramBatch(std::size_t capacity)
+DatagramBatch::DatagramBatch(std::size_t capacity, std::size_t read_size)
     // Not value-initialised: pages of the buffers are touched only by datagrams that fill them.
-    : bytes_(new std::byte[capacity * datagram_buffer_size]), slots_(capacity) {}
+    : bytes_(new std::byte[capacity * datagram_buffer_size]), slots_(capacity),
+      read_size_(std::clamp<std::size_t>(read_size, 1, datagram_buffer_size)) {}
 
 std::span<const std::byte> DatagramBatch::data(std::size_t i) const {
     return {bytes_.get() + i * datagram_buffer_size, slots_[i].received.io.bytes};
@@ -23,7 +24,7 @@ IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
     std::vector<mmsghdr> messages(capacity);
     std::vector<iovec> buffers(capacity);
     for (std::size_t i = 0; i < capacity; ++i) {
-        buffers[i] = {bytes_.get() + i * datagram_buffer_size, datagram_buffer_size};
+        buffers[i] = {bytes_.get() + i * datagram_buffer_size, read_size_};
         slots_[i] = Slot{};
         msghdr& message = messages[i].msg_hdr;
         message.msg_name = slots_[i].received.source.data();
@@ -46,7 +47,7 @@ IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
     for (std::size_t i = 0; i < count_; ++i) {
         Received& got_one = slots_[i].received;
         got_one.size = messages[i].msg_len;
-        got_one.io = {IoStatus::ok, std::min(got_one.size, datagram_buffer_size), 0};
+        got_one.io = {IoStatus::ok, std::min(got_one.size, read_size_), 0};
         got_one.source = Address(got_one.source.data(), messages[i].msg_hdr.msg_namelen);
         read_destination(messages[i].msg_hdr, local_port, got_one);
     }
@@ -78,9 +79,20 @@ IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::
 
 // One at a time where there is no recvmmsg(2)/sendmmsg(2).
 IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
+    return receive_one(fd, local_port, true);
+}
+
+IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::size_t& sent) {
+    return send_each(fd, answers, sent);
+}
+
+#endif
+
+IoResult DatagramBatch::receive_one(int fd, std::uint16_t local_port, bool destination) {
     count_ = 0;
+    const std::span<std::byte> buffer(bytes_.get(), read_size_);
     slots_[0].received =
-        receive_datagram(fd, std::span(bytes_.get(), datagram_buffer_size), local_port);
+        destination ? receive_datagram(fd, buffer, local_port) : receive_from(fd, buffer);
     if (slots_[0].received.io.status != IoStatus::ok) {
         return slots_[0].received.io;
     }
@@ -88,18 +100,19 @@ IoResult DatagramBatch::receive(int fd, std::uint16_t local_port) {
     return {IoStatus::ok, 1, 0};
 }
 
-IoResult DatagramBatch::send(int fd, std::span<const std::size_t> answers, std::size_t& sent) {
+IoResult DatagramBatch::send_each(int fd, std::span<const std::size_t> answers, std::size_t& sent) {
     for (sent = 0; sent < answers.size(); ++sent) {
         const Received& asked = slots_[answers[sent]].received;
-        const IoResult io =
-            send_datagram(fd, data(answers[sent]), asked.source, asked.local, asked.interface);
+        // Without its destination (recvfrom), a datagram is answered with sendto.
+        const IoResult io = asked.local.family() == 0
+                                ? send_to(fd, data(answers[sent]), asked.source)
+                                : send_datagram(fd, data(answers[sent]), asked.source, asked.local,
+                                                asked.interface);
         if (io.status != IoStatus::ok) {
             return io;
         }
     }
     return {IoStatus::ok, sent, 0};
 }
-
-#endif
 
 } // namespace echo

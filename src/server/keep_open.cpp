@@ -81,7 +81,9 @@ class ManyPeers {
     Poller poller_;
     Peers peers_; // least recently active first, so the next to go idle is at the front
     std::unordered_map<int, Peers::iterator> by_fd_;
-    std::vector<std::byte> chunk_ = std::vector<std::byte>(chunk_size);
+    // --read-size makes each read smaller, never the chunk larger.
+    std::vector<std::byte> chunk_ =
+        std::vector<std::byte>(std::min(chunk_size, options_.read_size.value_or(chunk_size)));
     bool accepting_ = false;
     std::optional<Clock::time_point> accept_paused_until_;
     bool accept_failure_logged_ = false;
@@ -106,12 +108,11 @@ int ManyPeers::run() {
                         peer.trace->ended("stopped by signal");
                     }
                 }
-                status_.line(peers_.empty()
-                                 ? std::string("Stopped by signal")
-                                 : "Stopped by signal; " + std::to_string(peers_.size()) +
-                                       " clients dropped");
-                status_.line("Served " + std::to_string(clients_) + " clients, " +
-                             std::to_string(echoed_) + " bytes echoed");
+                status_.line(peers_.empty() ? std::string("Stopped by signal")
+                                            : "Stopped by signal; " +
+                                                  plural(peers_.size(), "client") + " dropped");
+                status_.line("Served " + plural(clients_, "client") + ", " +
+                             plural(echoed_, "byte") + " echoed");
                 return exit_ok;
             }
             // A peer is closed only while its own readiness is handled (or after the batch), so
@@ -169,7 +170,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
     std::size_t moved = 0;
     if (peer->backlog) {
         // Room at last for the rest of an echo.
-        const IoResult sent = write_some(fd, peer->unsent);
+        const IoResult sent = send_some(fd, peer->unsent);
         if (sent.status == IoStatus::error) {
             return fail(peer, {"send to", sent.error});
         }
@@ -183,7 +184,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
             poller_.change(fd, Interest::read);
         }
     } else {
-        const IoResult received = read_some(fd, chunk_);
+        const IoResult received = receive_some(fd, chunk_);
         if (received.status == IoStatus::would_block) {
             return;
         }
@@ -196,7 +197,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
             if (peer->trace) {
                 peer->trace->peer_closed_write();
             }
-            ::shutdown(fd, SHUT_WR);
+            shutdown_write(fd);
             if (peer->trace) {
                 peer->trace->closed_write();
             }
@@ -207,7 +208,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
         if (peer->trace) {
             peer->trace->received(echo);
         }
-        const IoResult sent = write_some(fd, echo);
+        const IoResult sent = send_some(fd, echo);
         if (sent.status == IoStatus::error) {
             return fail(peer, {"send to", sent.error});
         }
@@ -243,7 +244,7 @@ void ManyPeers::close(Peers::iterator peer, std::string_view why) {
         peer->trace->ended(why);
     }
     const std::string line = "Client " + peer->address.to_string() + " disconnected (" +
-                             std::to_string(peer->echoed) + " bytes echoed)";
+                             plural(peer->echoed, "byte") + " echoed)";
     poller_.remove(peer->socket.fd());
     by_fd_.erase(peer->socket.fd());
     peers_.erase(peer);           // closes the socket

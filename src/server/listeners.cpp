@@ -6,6 +6,7 @@
 #include "echo/packet_info.hpp"
 #include "status.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -73,6 +74,14 @@ std::vector<Listener> open_listeners(std::vector<Address> addresses, int socktyp
                 throw;
             }
         }
+    }
+}
+
+void hint_if_loopback_only(const std::vector<Listener>& listeners, const Status& status) {
+    const auto loopback = [](const Listener& listener) { return listener.address.is_loopback(); };
+    if (!listeners.empty() && std::all_of(listeners.begin(), listeners.end(), loopback)) {
+        status.hint("Only this machine can connect here (loopback). To accept other machines,");
+        status.hint("listen on every address: -H 0.0.0.0 (IPv4), -H :: (IPv6), or both.");
     }
 }
 

@@ -22,4 +22,8 @@ struct Listener {
 std::vector<Listener> open_listeners(std::vector<Address> addresses, int socktype,
                                      const Status& status);
 
+// After the Listening lines: when every listener is on a loopback address, hints once that only
+// this machine can connect, and how to accept others.
+void hint_if_loopback_only(const std::vector<Listener>& listeners, const Status& status);
+
 } // namespace echo

@@ -3,6 +3,7 @@
 // serves many peers at once until stopped; with --udp, echoes every datagram to its sender until
 // stopped.
 #include "echo/resolve.hpp"
+#include "explain_calls.hpp"
 #include "listeners.hpp"
 #include "server_modes.hpp"
 #include "server_options.hpp"
@@ -37,6 +38,14 @@ int main(int argc, char* argv[]) {
 
     const Status status(program, options.quiet, options.verbose);
     try {
+        if (options.explain) {
+            explain_calls(options.udp
+                              ? "recvfrom/sendto, one datagram per call (not recvmmsg/sendmmsg)"
+                          : options.keep_open
+                              ? "the classic calls (accept/recv/send/close), one line per call"
+                              : "the classic calls (recv/send, not splice), one line per call",
+                          options.udp);
+        }
         install_stop_handlers();
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
         std::vector<Address> addresses;
@@ -53,6 +62,7 @@ int main(int argc, char* argv[]) {
             status.line("Listening on " + listener.address.to_string() +
                         (options.udp ? " (UDP)" : " (TCP)"));
         }
+        hint_if_loopback_only(listeners, status);
         if (options.udp) {
             return serve_udp(options, std::move(listeners), status);
         }

@@ -8,7 +8,7 @@
 //   recv, send            echo_until_eof(): read what is there, send all of it, until the peer's
 //                         FIN (stream_echo_copy.cpp); on Linux the same loop runs in the kernel
 //                         through splice(2) (stream_echo_splice.cpp), the fast path, chosen in
-//                         stream_echo.cpp alone
+//                         stream_echo.cpp alone; --explain takes the portable loop
 //   close                 the accepted socket's reset() below; the listeners closed on accept
 #include "connection_trace.hpp"
 #include "echo/io.hpp"
@@ -68,7 +68,8 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     // recv and send, until the peer's FIN
     const EchoOutcome outcome =
         echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
-                       options.splice ? EchoPath::fastest : EchoPath::portable);
+                       options.splice && !options.explain ? EchoPath::fastest : EchoPath::portable,
+                       options.read_size.value_or(0));
     // close
     accepted->socket.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"
@@ -78,19 +79,18 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
 
     switch (outcome.end) {
     case EchoOutcome::End::peer_finished:
-        status.line("Client " + peer + " disconnected (" + std::to_string(outcome.bytes) +
-                    " bytes echoed)");
+        status.line("Client " + peer + " disconnected (" + plural(outcome.bytes, "byte") +
+                    " echoed)");
         return exit_ok;
     case EchoOutcome::End::stopped:
         status.line("Stopped by signal; client " + peer + " dropped (" +
-                    std::to_string(outcome.bytes) + " bytes echoed)");
+                    plural(outcome.bytes, "byte") + " echoed)");
         return exit_ok;
     case EchoOutcome::End::failed:
         break;
     }
     status.error(describe(std::string(outcome.failure.step) + " " + peer, outcome.failure.error));
-    status.line("Client " + peer + " disconnected (" + std::to_string(outcome.bytes) +
-                " bytes echoed)");
+    status.line("Client " + peer + " disconnected (" + plural(outcome.bytes, "byte") + " echoed)");
     return exit_failure;
 }
 

@@ -11,6 +11,7 @@ namespace {
 constexpr int max_clients_option = 0x100;
 constexpr int idle_timeout_option = 0x101;
 constexpr int no_splice_option = 0x102;
+constexpr int read_size_option = 0x103;
 
 } // namespace
 
@@ -28,9 +29,11 @@ std::string server_usage() {
            "  -6                  IPv6 only\n"
            "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
            "                      (default: one peer, then exit; with --udp: no change)\n"
-           "  --max-clients N     with -k: at most N peers at once (default 256); more wait\n"
+           "      --max-clients N\n"
+           "                      with -k: at most N peers at once (default 256); more wait\n"
            "                      in the listen backlog until one leaves\n"
-           "  --idle-timeout SEC  with -k: close a peer that moved no data for SEC seconds\n"
+           "      --idle-timeout SEC\n"
+           "                      with -k: close a peer that moved no data for SEC seconds\n"
            "                      (default: never; fractions allowed)\n"
            "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
            "                      every sender, until SIGINT or SIGTERM; never answers\n"
@@ -38,14 +41,26 @@ std::string server_usage() {
            "                      (echo loops)\n"
            "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
            "                      hexdump, and each connection's events, on stderr\n"
+           "  --explain           show each socket call as it happens (socket, bind,\n"
+           "                      listen, accept, recv, send, close...) with its result,\n"
+           "                      and what it means the first time, on stderr; takes the\n"
+           "                      tutorial's calls (recv/send, recvfrom/sendto) throughout\n"
            "  -q, --quiet         print errors only\n"
-           "  --no-splice         one TCP peer (no -k, no --udp): echo through our own\n"
+           "      --no-splice     one TCP peer (no -k, no --udp): echo through our own\n"
            "                      buffer with read/write, not splice(2); to compare, or for\n"
            "                      odd kernels\n"
+           "  --read-size N       read at most N bytes per call (1..262144; with --udp\n"
+           "                      1..65536), to watch a message arrive in pieces; UDP:\n"
+           "                      a longer datagram is cut to N, and the cut part echoed\n"
            "  -h, --help          show this help and exit\n"
            "  -V, --version       show the version and exit\n"
            "\n"
-           "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n";
+           "Examples:\n"
+           "  echo-server -p 0           one peer on localhost, any free port (printed)\n"
+           "  echo-server -k -H 0.0.0.0  serve a whole class on port 1234 until Ctrl-C\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n"
+           "Full documentation: man echo-server\n";
 }
 
 // Every option getopt_long(3) knows, by long name.
@@ -61,6 +76,8 @@ const option long_options[] = {
     {"max-clients", required_argument, nullptr, max_clients_option},
     {"idle-timeout", required_argument, nullptr, idle_timeout_option},
     {"no-splice", no_argument, nullptr, no_splice_option},
+    {"read-size", required_argument, nullptr, read_size_option},
+    {"explain", no_argument, nullptr, explain_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -96,6 +113,8 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
             limits_given = true;
         } else if (option == no_splice_option) {
             options.splice = false;
+        } else if (option == read_size_option) {
+            options.read_size = parse_count(optarg, "--read-size", 1, max_tcp_read_size);
         } else if (!apply_common_option(option, optarg, true, options)) {
             throw UsageError(rejection(argc, argv, long_options));
         }
@@ -115,6 +134,12 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
     if (!options.splice && (options.keep_open || options.udp)) {
         throw UsageError("--no-splice applies to the one-peer TCP mode, not -k or --udp");
+    }
+    // A datagram buffer holds 64 KiB: checked once all is parsed, as --udp may come later.
+    if (options.udp && options.read_size > max_udp_read_size) {
+        throw UsageError("--read-size takes a whole number in 1.." +
+                         std::to_string(max_udp_read_size) + " with --udp, not '" +
+                         std::to_string(*options.read_size) + "'");
     }
     return options;
 }

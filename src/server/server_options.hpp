@@ -4,6 +4,7 @@
 #include "cli.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +19,14 @@ struct ServerOptions : CommonOptions {
     std::uint64_t max_clients = 256;                       // with -k: peers served at once
     std::optional<std::chrono::milliseconds> idle_timeout; // with -k: close a peer silent this long
     bool splice = true; // --no-splice: echo through our own buffer, never splice(2)
+    // --read-size: read at most this many bytes per call (TCP: then never splice(2); UDP: a
+    // longer datagram is cut to it, and the cut part is echoed); nullopt: the buffer's size.
+    std::optional<std::size_t> read_size;
 };
+
+// The largest --read-size: one peer's buffer (256 KiB), and a datagram's (64 KiB) with --udp.
+inline constexpr std::size_t max_tcp_read_size = 256 * 1024;
+inline constexpr std::size_t max_udp_read_size = 65536;
 
 // Parses echo-server's command line; throws UsageError and never exits. Not thread-safe: it uses
 // getopt_long(3), whose state it resets first.

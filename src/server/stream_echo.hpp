@@ -3,6 +3,7 @@
 
 #include "echo/io.hpp"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace echo {
@@ -27,8 +28,10 @@ enum class EchoPath {
 // the peer's end of stream, then shuts down our write side. Returns early when `stop_fd` becomes
 // readable (pass -1 to never stop) or when the peer fails. When the `trace` shows bytes (-v),
 // every chunk and both FINs are shown: that needs the bytes in our hands, so it takes the
-// portable loop. Both paths behave the same way: only the copying differs.
+// portable loop. So does a `read_size` (--read-size): each read then takes at most that many
+// bytes (0: the buffer's size), so that one message can be seen to arrive in several reads.
+// Both paths behave the same way: only the copying differs.
 EchoOutcome echo_until_eof(int peer, int stop_fd, ConnectionTrace& trace,
-                           EchoPath path = EchoPath::fastest);
+                           EchoPath path = EchoPath::fastest, std::size_t read_size = 0);
 
 } // namespace echo

@@ -15,11 +15,12 @@ namespace echo::detail {
 // read again) with its stop check, both waits and the three ends (FIN, failure, stop) in one
 // place, so that a reader follows one byte from recv to send without jumping.
 EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutcome so_far,
-                         std::span<const std::byte> pending) {
+                         std::span<const std::byte> pending, std::size_t read_size) {
     // Read what is there, write all of it, then read again: one buffer, never more than 256 KiB
     // held for a peer that does not read its echo (256 rather than 64 KiB: a tenth less CPU per
-    // byte, measured with bench/).
+    // byte, measured with bench/). --read-size makes each read smaller, never the buffer larger.
     constexpr std::size_t buffer_size = 256 * 1024;
+    const std::size_t read_limit = read_size == 0 ? buffer_size : std::min(read_size, buffer_size);
     std::vector<std::byte> buffer(std::max(buffer_size, pending.size()));
     std::copy(pending.begin(), pending.end(), buffer.begin());
     std::size_t filled = pending.size();
@@ -34,7 +35,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
         IoResult result;
         short waiting_for = 0;
         if (written < filled) {
-            result = write_some(peer, std::span(buffer).subspan(written, filled - written));
+            result = send_some(peer, std::span(buffer).subspan(written, filled - written));
             if (result.status == IoStatus::ok) {
                 trace.sent(std::span(buffer).subspan(written, result.bytes));
                 written += result.bytes;
@@ -44,7 +45,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
             waiting_for = POLLOUT;
             outcome.failure.step = "send to";
         } else {
-            result = read_some(peer, std::span(buffer).first(buffer_size));
+            result = receive_some(peer, std::span(buffer).first(read_limit));
             if (result.status == IoStatus::ok) {
                 trace.received(std::span(buffer).first(result.bytes));
                 filled = result.bytes;
@@ -55,7 +56,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
                 // The peer shut down its write side and everything it sent has been echoed:
                 // send our FIN too. A peer that already left makes this fail; nothing is lost.
                 trace.peer_closed_write();
-                ::shutdown(peer, SHUT_WR);
+                shutdown_write(peer);
                 trace.closed_write();
                 return outcome;
             }

@@ -28,9 +28,10 @@ inline bool stop_pending(int stop_fd) {
 inline constexpr unsigned rounds_between_stop_checks = 256;
 
 // The portable loop, carrying on from `so_far` with `pending` bytes already read from the peer
-// and still owed to it. With a `trace`, every chunk and both FINs are shown.
+// and still owed to it, reading at most `read_size` bytes a call (0: the whole buffer). With a
+// `trace`, every chunk and both FINs are shown.
 EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutcome so_far,
-                         std::span<const std::byte> pending);
+                         std::span<const std::byte> pending, std::size_t read_size);
 
 struct SpliceEnd {
     // The kernel cannot splice this socket (EINVAL, ENOSYS: not Linux, an old kernel, gVisor),

@@ -116,7 +116,7 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
             }
             if (n == 0 && !byte_waiting(peer)) {
                 // End of stream and the pipe is empty: all echoed, send our FIN too.
-                ::shutdown(peer, SHUT_WR);
+                shutdown_write(peer);
                 return {false, outcome, {}};
             }
             waiting_for = POLLIN;

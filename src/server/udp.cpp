@@ -20,6 +20,7 @@
 #include <span>
 #include <system_error>
 
+#include <netinet/in.h>
 #include <poll.h>
 
 namespace echo {
@@ -57,10 +58,23 @@ bool passing(int error) {
     }
 }
 
+// Whether `address` is 0.0.0.0 or ::, where a datagram may come to any of the host's addresses.
+bool is_wildcard(const Address& address) {
+    if (address.family() == AF_INET) {
+        return reinterpret_cast<const sockaddr_in*>(address.data())->sin_addr.s_addr ==
+               htonl(INADDR_ANY);
+    }
+    return address.family() == AF_INET6 &&
+           IN6_IS_ADDR_UNSPECIFIED(
+               &reinterpret_cast<const sockaddr_in6*>(address.data())->sin6_addr);
+}
+
 class UdpEcho final {
   public:
-    UdpEcho(std::vector<Listener> listeners, const Status& status)
-        : listeners_(std::move(listeners)), status_(status), batch_(batch_capacity),
+    UdpEcho(std::vector<Listener> listeners, const Status& status, std::optional<std::size_t> cut,
+            bool classic)
+        : listeners_(std::move(listeners)), status_(status), classic_(classic),
+          batch_(batch_capacity, cut.value_or(datagram_buffer_size)), cut_at_(cut),
           senders_(senders_remembered), host_(host_addresses()) {
         for (const Listener& listener : listeners_) {
             set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
@@ -94,7 +108,8 @@ class UdpEcho final {
     // due.
     void wait(std::span<pollfd> fds) const {
         std::optional<Clock::time_point> due;
-        for (const LineBudget* budget : {&new_senders_, &refused_senders_, &failing_senders_}) {
+        for (const LineBudget* budget :
+             {&new_senders_, &refused_senders_, &failing_senders_, &cut_datagrams_}) {
             if (const auto at = budget->due(); at && (!due || *at < *due)) {
                 due = at;
             }
@@ -128,6 +143,10 @@ class UdpEcho final {
             status_.line("... and " + std::to_string(count) +
                          " more senders ignored by the loop guard in the last second");
         }
+        if (const std::uint64_t count = omitted(cut_datagrams_); count > 0) {
+            status_.line("... and " + std::to_string(count) +
+                         " more datagrams cut by --read-size in the last second");
+        }
         if (const std::uint64_t count = omitted(failing_senders_); count > 0) {
             status_.error("... and " + std::to_string(count) +
                           " more errors with senders in the last second");
@@ -136,10 +155,15 @@ class UdpEcho final {
 
     // Answers the datagrams waiting on `listener`, a bounded number of them; false on a stop.
     // They come and go in batches (recvmmsg/sendmmsg): a fifth less CPU per datagram than one
-    // recvmsg and one sendmsg each (bench/README.md).
+    // recvmsg and one sendmsg each (bench/README.md). --explain (classic_) takes one datagram
+    // per wake-up with the tutorial's recvfrom and sendto instead.
     bool serve(const Listener& listener) {
         for (std::size_t taken = 0; taken < datagrams_per_wakeup;) {
-            const IoResult got = batch_.receive(listener.socket.fd(), listener.address.port());
+            const int fd = listener.socket.fd();
+            const std::uint16_t port = listener.address.port();
+            const IoResult got = classic_
+                                     ? batch_.receive_one(fd, port, is_wildcard(listener.address))
+                                     : batch_.receive(fd, port);
             if (got.status == IoStatus::would_block) {
                 return true;
             }
@@ -178,14 +202,17 @@ class UdpEcho final {
         }
     }
 
-    // Whether to echo a datagram: not one that was cut, nor one that risks a loop.
+    // Whether to echo a datagram: not one that risks a loop, nor one too large for any buffer.
+    // One cut by --read-size is echoed as it was received, cut, as the tutorial's recv(1024)
+    // then sendto() would: that is the lesson.
     bool worth_answering(const Received& got, std::span<const std::byte> data) {
         // Named only when something is said: formatting an address for every datagram costs.
         const auto sender = [&got] { return got.source.to_string(); };
         if (status_.verbose()) {
             status_.received(sender(), data);
         }
-        if (got.size > got.io.bytes) {
+        const bool cut = got.size > got.io.bytes;
+        if (cut && !cut_at_) {
             if (senders_.first(got.source, SenderMemory::cut) && may_say(failing_senders_)) {
                 status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
                               sender() + " is larger than any UDP datagram; dropped");
@@ -207,6 +234,11 @@ class UdpEcho final {
         if (senders_.first(got.source, SenderMemory::seen) && may_say(new_senders_)) {
             status_.line("First datagram from " + sender());
         }
+        if (cut && may_say(cut_datagrams_)) {
+            status_.line("Datagram of " + plural(got.size, "byte") + " from " + sender() +
+                         " cut to " + plural(got.io.bytes, "byte") +
+                         " by --read-size (MSG_TRUNC); echoing what was read");
+        }
         return true;
     }
 
@@ -215,8 +247,9 @@ class UdpEcho final {
         std::size_t done = 0;
         while (done < answers_.size()) {
             std::size_t sent = 0;
-            const IoResult io =
-                batch_.send(listener.socket.fd(), std::span(answers_).subspan(done), sent);
+            const std::span<const std::size_t> rest = std::span(answers_).subspan(done);
+            const IoResult io = classic_ ? batch_.send_each(listener.socket.fd(), rest, sent)
+                                         : batch_.send(listener.socket.fd(), rest, sent);
             for (std::size_t k = done; k < done + sent; ++k) {
                 const std::span<const std::byte> data = batch_.data(answers_[k]);
                 ++datagrams_;
@@ -263,12 +296,15 @@ class UdpEcho final {
 
     std::vector<Listener> listeners_;
     const Status& status_;
+    bool classic_; // --explain: one datagram at a time, the tutorial's calls
     DatagramBatch batch_;
-    std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
+    std::optional<std::size_t> cut_at_; // --read-size
+    std::vector<std::size_t> answers_;  // indexes into batch_ of the datagrams to echo
     SenderMemory senders_;
     LineBudget new_senders_{sender_lines_per_second};
     LineBudget refused_senders_{sender_lines_per_second};
     LineBudget failing_senders_{sender_lines_per_second};
+    LineBudget cut_datagrams_{sender_lines_per_second};
     std::vector<Address> own_;
     std::vector<Address> host_; // the addresses of this host's interfaces, when we started
     std::vector<int> receive_errors_;
@@ -279,9 +315,8 @@ class UdpEcho final {
 
 } // namespace
 
-int serve_udp(const ServerOptions& /*options*/, std::vector<Listener> listeners,
-              const Status& status) {
-    return UdpEcho(std::move(listeners), status).run();
+int serve_udp(const ServerOptions& options, std::vector<Listener> listeners, const Status& status) {
+    return UdpEcho(std::move(listeners), status, options.read_size, options.explain).run();
 }
 
 } // namespace echo

@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
+#include "trace_lines.hpp"
 
 #include "client_options.hpp"
 #include "echo/datagram.hpp"
@@ -46,12 +47,12 @@ struct Rounds {
     unsigned long long echoed = 0;
 };
 
-// The "N rounds sent, M echoed" of a summary.
+// The "N rounds sent, M echoed" ("1 round sent") of a summary: the line after its heading.
 Rounds rounds(const std::string& summary) {
-    const std::size_t at = summary.find(" rounds sent, ");
+    const std::string heading = " echo statistics ---\n";
+    const std::size_t at = summary.find(heading);
     REQUIRE(at != std::string::npos);
-    const std::size_t line = summary.rfind('\n', at);
-    std::istringstream in(summary.substr(line == std::string::npos ? 0 : line + 1));
+    std::istringstream in(summary.substr(at + heading.size()));
     Rounds counted;
     std::string words;
     in >> counted.sent >> words >> words >> counted.echoed;
@@ -189,14 +190,14 @@ TEST_CASE("SIGINT wakes a pause of --interval at once", "[measure][stop]") {
     measured.signal(SIGINT);
     const auto reply = measured.finish("", 5s); // not after the minute's pause
     CHECK(reply.exit_code == 0);
-    CHECK(reply.out.find("1 rounds sent, 1 echoed") != std::string::npos);
+    CHECK(reply.out.find("1 round sent, 1 echoed") != std::string::npos);
 }
 
 TEST_CASE("SIGINT wakes a TCP round that waits for its echo and no echo at all exits 1",
           "[measure][stop]") {
     const SilentListener silent;
     Process measured(measuring(silent.port, false, {"-c", "5", "-t", "60", "-v"}));
-    measured.wait_for_line("[>] 15 bytes to 127.0.0.1:");
+    CHECK(untimed(measured.wait_for_line(" 15 bytes to 127.0.0.1:")).rfind("[>] 15 bytes", 0) == 0);
     measured.signal(SIGINT);
     const auto reply = measured.finish("", 5s); // not after the minute's timeout
     CHECK(reply.exit_code == 1);
@@ -209,7 +210,7 @@ TEST_CASE("SIGINT wakes a UDP round that waits for its echo", "[measure][udp][st
     const echo::Socket sink = bind_loopback(SOCK_DGRAM);
     const std::string port = port_of(sink);
     Process measured(measuring(port, true, {"-c", "5", "-t", "60", "-v"}));
-    measured.wait_for_line("[>] 23 bytes to 127.0.0.1:");
+    CHECK(untimed(measured.wait_for_line(" 23 bytes to 127.0.0.1:")).rfind("[>] 23 bytes", 0) == 0);
     measured.signal(SIGINT);
     const auto reply = measured.finish("", 5s);
     CHECK(reply.exit_code == 1);
@@ -305,7 +306,7 @@ TEST_CASE("Over UDP -s is the datagram's size with the round number in it", "[me
     CHECK(reply.out.find("3 rounds sent, 3 echoed, 0.0% loss") != std::string::npos);
     CHECK(reply.out.find(", 32 bytes each\n") != std::string::npos);
     const std::string received = server.process.wait_for_line(" bytes from 127.0.0.1:");
-    CHECK(received.find("[<] 32 bytes from") != std::string::npos); // what the server received
+    CHECK(untimed(received).find("[<] 32 bytes from") != std::string::npos); // what it received
 
     // The smallest: the round number alone.
     Server bare({"-u"});
@@ -422,7 +423,7 @@ TEST_CASE("UDP: an echo of a round older than the window is counted as too old",
     CHECK(reply.exit_code == 0);
     CHECK(reply.out.find(std::to_string(window + 1) + " rounds sent, " +
                          std::to_string(window + 1) +
-                         " echoed, 0.0% loss, 1 duplicates, 0 reordered, 0 retries, 1 too old "
+                         " echoed, 0.0% loss, 1 duplicate, 0 reordered, 0 retries, 1 too old "
                          "to check, ") != std::string::npos);
 }
 
@@ -431,7 +432,7 @@ TEST_CASE("A measured TCP round without its echo gives up after -t with the roun
     const SilentListener silent;
     const auto reply = run(measuring(silent.port, false, {"-c", "3", "-t", "0.3"}));
     CHECK(reply.exit_code == 1);
-    CHECK(reply.out.find("1 rounds sent, 0 echoed") != std::string::npos);
+    CHECK(reply.out.find("1 round sent, 0 echoed") != std::string::npos);
     CHECK(reply.err.find("\necho-client: no echo from 127.0.0.1:" + silent.port +
                          " within the timeout (0 of 15 bytes back)\n") != std::string::npos);
 }
@@ -456,7 +457,7 @@ TEST_CASE("A server that closes in the middle of a measured round: how much came
     accepted->socket.reset();
     const auto reply = measured.finish();
     CHECK(reply.exit_code == 1);
-    CHECK(reply.out.find("1 rounds sent, 0 echoed") != std::string::npos);
+    CHECK(reply.out.find("1 round sent, 0 echoed") != std::string::npos);
     CHECK(reply.err.find("\necho-client: server 127.0.0.1:" + listener.port +
                          " closed the connection after 4 of 10 bytes of echo\n") !=
           std::string::npos);

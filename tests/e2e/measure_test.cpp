@@ -4,6 +4,7 @@
 #include "process.hpp"
 #include "rtt_figures.hpp"
 #include "sockets.hpp"
+#include "trace_lines.hpp"
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
@@ -122,10 +123,10 @@ TEST_CASE("The server's -v shows the hexdump of the greeting and the FIN", "[mea
     CHECK(reply.exit_code == 0);
     const auto done = server.process.finish();
     CHECK(done.exit_code == 0);
-    CHECK(done.err.find("[<] 15 bytes from 127.0.0.1:") != std::string::npos);
+    CHECK(untimed(done.err).find("[<] 15 bytes from 127.0.0.1:") != std::string::npos);
     CHECK(done.err.find("00000000  48 6f 6c 61 2c 20 73 65  72 76 69 64 6f 72 21     "
                         "|Hola, servidor!|") != std::string::npos);
-    CHECK(done.err.find("[>] 15 bytes to 127.0.0.1:") != std::string::npos);
+    CHECK(untimed(done.err).find("[>] 15 bytes to 127.0.0.1:") != std::string::npos);
     CHECK(done.err.find("closed its write side after 15 bytes (FIN received)") !=
           std::string::npos);
     CHECK(done.err.find("shut down our write side to 127.0.0.1:") != std::string::npos);
@@ -137,7 +138,7 @@ TEST_CASE("The client's -v shows what it sent and received", "[measure]") {
     const auto reply = run(tcp_client(server, {"-v", "Hola"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "Hola\n"); // the trace goes to stderr only
-    CHECK(reply.err.find("[>] 4 bytes to 127.0.0.1:") != std::string::npos);
+    CHECK(untimed(reply.err).find("[>] 4 bytes to 127.0.0.1:") != std::string::npos);
     CHECK(reply.err.find("48 6f 6c 61") != std::string::npos);
     CHECK(reply.err.find("(FIN sent)") != std::string::npos);
 }

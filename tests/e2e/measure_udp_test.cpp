@@ -65,7 +65,7 @@ TEST_CASE("UDP retries bring back a dropped round and are counted", "[measure][u
     const auto reply = run(udp_client(lossy.port(), {"-c", "3", "-t", "0.2"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out.find("3 rounds sent, 3 echoed, 0.0% loss, 0 duplicates, 0 reordered, "
-                         "1 retries") != std::string::npos);
+                         "1 retry") != std::string::npos);
 }
 
 TEST_CASE("UDP duplicates are counted, not taken for echoes", "[measure][udp]") {

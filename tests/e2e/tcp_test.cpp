@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The real binaries, end to end, on loopback and port 0.
 #include "catch.hpp"
+#include "peers.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
 
@@ -37,7 +38,8 @@ TEST_CASE("The greeting comes back and the server exits after its one peer", "[e
 
 TEST_CASE("The Listening line is exact", "[e2e]") {
     Server server;
-    CHECK(server.process.err() == "[+] Listening on 127.0.0.1:" + server.port_text() + " (TCP)\n");
+    CHECK(first_line(server.process.err()) ==
+          "[+] Listening on 127.0.0.1:" + server.port_text() + " (TCP)\n");
 }
 
 TEST_CASE("Words are sent joined by single spaces", "[e2e]") {
@@ -119,7 +121,7 @@ TEST_CASE("The server answers a half-close with everything, then its own FIN", "
     CHECK(done.err.find("(307200 bytes echoed)") != std::string::npos);
 }
 
-TEST_CASE("A refused connection is one line naming the address, exit 1", "[e2e]") {
+TEST_CASE("A refused connection is an error line naming the address then hints, exit 1", "[e2e]") {
     // A bound but not listening socket: its port refuses connections.
     echo::Socket holder = echo::open_socket(AF_INET, SOCK_STREAM);
     echo::Address any = echo::resolve("127.0.0.1", 0, echo::Family::ipv4, SOCK_STREAM, true)[0];
@@ -128,7 +130,10 @@ TEST_CASE("A refused connection is one line naming the address, exit 1", "[e2e]"
     const auto reply = run({client_path(), "-H", "127.0.0.1", "-p", port});
     CHECK(reply.exit_code == 1);
     CHECK(reply.out.empty());
-    CHECK(reply.err == "echo-client: connect to 127.0.0.1:" + port + ": Connection refused\n");
+    // The error line first and exact; the hints after it are hints_test's.
+    CHECK(first_line(reply.err) ==
+          "echo-client: connect to 127.0.0.1:" + port + ": Connection refused\n");
+    CHECK(count_of(reply.err, "\n") == 1 + count_of(reply.err, "\n[hint] "));
 }
 
 TEST_CASE("A port in use is one line naming the address, exit 1", "[e2e]") {
@@ -203,7 +208,8 @@ TEST_CASE("SIGTERM stops a server in the middle of a peer, exit 0", "[e2e]") {
 
 TEST_CASE("IPv6 loopback works in both programs", "[e2e]") {
     Server server({}, "::1");
-    CHECK(server.process.err() == "[+] Listening on [::1]:" + server.port_text() + " (TCP)\n");
+    CHECK(first_line(server.process.err()) ==
+          "[+] Listening on [::1]:" + server.port_text() + " (TCP)\n");
     const auto reply = run({client_path(), "-H", "::1", "-p", server.port_text(), "-6", "v6"});
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "v6\n");

@@ -5,6 +5,7 @@
 #include "peers.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
+#include "trace_lines.hpp"
 
 #include "echo/datagram.hpp"
 #include "echo/io.hpp"
@@ -88,7 +89,8 @@ FakeUdpServer::Answer echo_after_dropping(int drop) {
 
 TEST_CASE("A UDP server says so, serves sender after sender, and stops on SIGTERM", "[udp]") {
     Server server = udp_server();
-    CHECK(server.process.err() == "[+] Listening on 127.0.0.1:" + server.port_text() + " (UDP)\n");
+    CHECK(first_line(server.process.err()) ==
+          "[+] Listening on 127.0.0.1:" + server.port_text() + " (UDP)\n");
 
     const auto greeting = run(udp_client(server, {}));
     CHECK(greeting.exit_code == 0);
@@ -301,7 +303,8 @@ TEST_CASE("A wrong UDP echo is a mismatch but strays and duplicates are not", "[
 
 TEST_CASE("IPv6 UDP: the server, the client and the largest datagram", "[udp]") {
     Server server = udp_server("::1");
-    CHECK(server.process.err() == "[+] Listening on [::1]:" + server.port_text() + " (UDP)\n");
+    CHECK(first_line(server.process.err()) ==
+          "[+] Listening on [::1]:" + server.port_text() + " (UDP)\n");
     const auto reply = run(udp_client(server.port_text(), {"v6"}, "::1"));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "v6\n");
@@ -414,14 +417,15 @@ TEST_CASE("Verbose mode shows every UDP datagram with a hexdump, in both program
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "Hola\n");
     const std::string at = "127.0.0.1:" + server.port_text();
-    CHECK(reply.err.find("[>] 4 bytes to " + at + "\n00000000  48 6f 6c 61") != std::string::npos);
-    CHECK(reply.err.find("[<] 4 bytes from " + at + "\n00000000  48 6f 6c 61") !=
+    const std::string client_err = untimed(reply.err); // -v's timestamps: see verbose_test.cpp
+    CHECK(client_err.find("[>] 4 bytes to " + at + "\n00000000  48 6f 6c 61") != std::string::npos);
+    CHECK(client_err.find("[<] 4 bytes from " + at + "\n00000000  48 6f 6c 61") !=
           std::string::npos);
 
     server.process.signal(SIGTERM);
     const auto done = server.process.finish("", 10s);
     CHECK(done.exit_code == 0);
-    CHECK(done.err.find("[<] 4 bytes from 127.0.0.1:") != std::string::npos);
-    CHECK(done.err.find("[>] 4 bytes to 127.0.0.1:") != std::string::npos);
+    CHECK(untimed(done.err).find("[<] 4 bytes from 127.0.0.1:") != std::string::npos);
+    CHECK(untimed(done.err).find("[>] 4 bytes to 127.0.0.1:") != std::string::npos);
     CHECK(count_of(done.err, "48 6f 6c 61") == 2);
 }

@@ -33,6 +33,11 @@ bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
+std::string first_line(const std::string& text) {
+    const std::size_t end = text.find('\n');
+    return end == std::string::npos ? text : text.substr(0, end + 1);
+}
+
 std::string drain(int fd) {
     std::string all;
     std::array<char, 65536> chunk{};

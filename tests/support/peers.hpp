@@ -20,6 +20,9 @@ std::size_t count_of(const std::string& text, const std::string& part);
 // Whether `part` occurs in `text`.
 bool contains(const std::string& text, const std::string& part);
 
+// The first line of `text`, its newline included (all of `text` without one).
+std::string first_line(const std::string& text);
+
 // Everything the peer sends until it shuts down its side or goes away. No Catch2 macros: it also
 // runs on a FakeTcpServer's thread.
 std::string drain(int fd);

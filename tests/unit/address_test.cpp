@@ -36,6 +36,17 @@ TEST_CASE("Addresses compare by family, host and port", "[address]") {
     CHECK(changed == one("::1", 7));
 }
 
+TEST_CASE("Loopback addresses are told from the others", "[address]") {
+    CHECK(one("127.0.0.1", 1).is_loopback());
+    CHECK(one("127.255.0.9", 1).is_loopback());
+    CHECK(one("::1", 1).is_loopback());
+    CHECK(one("::ffff:127.0.0.1", 1).is_loopback());
+    CHECK_FALSE(one("0.0.0.0", 1).is_loopback());
+    CHECK_FALSE(one("::", 1).is_loopback());
+    CHECK_FALSE(one("192.0.2.1", 1).is_loopback());
+    CHECK_FALSE(one("::ffff:192.0.2.1", 1).is_loopback());
+}
+
 TEST_CASE("Equal addresses hash equally", "[udp]") {
     const echo::AddressHash hash;
     CHECK(hash(address("127.0.0.1", 80)) == hash(address("127.0.0.1", 80)));

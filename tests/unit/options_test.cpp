@@ -62,6 +62,7 @@ TEST_CASE("Server defaults are the tutorial's", "[options]") {
     CHECK(options.max_clients == 256);
     CHECK_FALSE(options.idle_timeout);
     CHECK(options.splice);
+    CHECK_FALSE(options.read_size);
 }
 
 TEST_CASE("Server options in short, long and attached forms", "[options]") {
@@ -81,6 +82,27 @@ TEST_CASE("Server options in short, long and attached forms", "[options]") {
     CHECK(server({"--version"}).version);
     CHECK(server({"-V"}).version);
     CHECK_FALSE(server({"--no-splice"}).splice);
+}
+
+TEST_CASE("Server --read-size takes 1..256 KiB, and 1..65536 with --udp", "[options]") {
+    CHECK(server({"--read-size", "4"}).read_size == std::size_t{4});
+    CHECK(server({"--read-size=1", "-k"}).read_size == std::size_t{1});
+    CHECK(server({"--read-size", "262144"}).read_size == std::size_t{262144});
+    CHECK(server({"-u", "--read-size", "65536"}).read_size == std::size_t{65536});
+    CHECK(usage_error([] {
+              server({"--read-size", "0"});
+          }) == "--read-size takes a whole number in 1..262144, not '0'");
+    CHECK(usage_error([] {
+              server({"--read-size", "262145"});
+          }) == "--read-size takes a whole number in 1..262144, not '262145'");
+    for (const char* bad : {"", "-1", "4k", " 4", "1.5"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] { server({"--read-size", bad}); }).find("--read-size takes") == 0);
+    }
+    CHECK(usage_error([] {
+              server({"--read-size", "65537", "-u"});
+          }) == "--read-size takes a whole number in 1..65536 with --udp, not '65537'");
+    CHECK(usage_error([] { server({"--read-size"}); }) == "option --read-size needs a value");
 }
 
 TEST_CASE("Options can be parsed twice in one process", "[options]") {
@@ -225,6 +247,7 @@ TEST_CASE("Usage texts list every option", "[options]") {
         CHECK(echo::server_usage().find(option) != std::string::npos);
     }
     CHECK(echo::server_usage().find("--no-splice") != std::string::npos);
+    CHECK(echo::server_usage().find("--read-size") != std::string::npos);
 }
 
 TEST_CASE("Measuring options", "[options]") {
@@ -275,6 +298,25 @@ TEST_CASE("Interactive and verbose options", "[options]") {
     CHECK(usage_error([] {
               server({"-v", "-q"});
           }) == "-q (quiet) and -v (verbose) exclude each other");
+}
+
+TEST_CASE("Explain in both programs", "[options][explain]") {
+    CHECK_FALSE(server({}).explain);
+    CHECK_FALSE(client({}).explain);
+    CHECK(server({"--explain"}).explain);
+    CHECK(server({"--explain", "-k"}).explain);
+    CHECK(server({"-u", "--explain", "-v"}).explain);
+    CHECK(client({"--explain", "-"}).explain);
+    CHECK(client({"-u", "--explain", "-c", "2"}).explain);
+    CHECK(usage_error([] { server({"--explain=1"}); }) == "option --explain takes no value");
+    CHECK(usage_error([] {
+              client({"--explain", "-q"});
+          }) == "-q (quiet) and --explain exclude each other");
+    CHECK(usage_error([] {
+              server({"-q", "--explain"});
+          }) == "-q (quiet) and --explain exclude each other");
+    CHECK(echo::server_usage().find("--explain") != std::string::npos);
+    CHECK(echo::client_usage().find("--explain") != std::string::npos);
 }
 
 TEST_CASE("Server --udp in short and long forms", "[options][udp]") {

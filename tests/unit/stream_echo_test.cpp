@@ -104,6 +104,24 @@ TEST_CASE("Both echo paths return every byte and then a FIN", "[echo]") {
     }
 }
 
+TEST_CASE("A read size takes the portable loop even when the fastest path is asked for",
+          "[echo][readsize]") {
+    for (const std::size_t read_size : {std::size_t{1}, std::size_t{4}, std::size_t{256 * 1024}}) {
+        CAPTURE(read_size);
+        TcpPair pair;
+        auto echoer = std::async(std::launch::async, [&pair, read_size] {
+            return echo::echo_until_eof(pair.ours.fd(), -1, untraced(), EchoPath::fastest,
+                                        read_size);
+        });
+        const std::string data = random_bytes(100'003, 17);
+        CHECK(client_round(pair.theirs.fd(), data) == data);
+        const EchoOutcome outcome = echoer.get();
+        CHECK(outcome.end == EchoOutcome::End::peer_finished);
+        CHECK(outcome.bytes == data.size());
+        CHECK_FALSE(outcome.spliced); // --read-size is about our own reads
+    }
+}
+
 TEST_CASE("Both echo paths report a peer that vanished", "[echo]") {
     for (const EchoPath path : {EchoPath::fastest, EchoPath::portable}) {
         CAPTURE(name(path));
@@ -158,7 +176,7 @@ TEST_CASE("The portable loop carries on with bytes the fast path handed over", "
     so_far.bytes = 1000; // echoed before the hand-over
     auto echoer = std::async(std::launch::async, [&] {
         return echo::detail::echo_by_copy(pair.ours.fd(), -1, untraced(), so_far,
-                                          std::as_bytes(std::span(handed)));
+                                          std::as_bytes(std::span(handed)), 0);
     });
     const std::string echoed = client_round(pair.theirs.fd(), rest);
     const EchoOutcome outcome = echoer.get();
