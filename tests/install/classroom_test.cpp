@@ -2,7 +2,8 @@
 // docs/CLASSROOM.md: every example in the lesson runs, and shows what the lesson says it shows.
 // An example is a fenced block whose first line is "$ echo-server ..." or "$ echo-client ...",
 // followed by its output (stdout and stderr as a terminal interleaves them; "..." skips lines).
-// The clients after a server, up to the next heading, talk to that server.
+// The clients after a server, up to the next heading, talk to that server. A server example
+// showing "^Z" (Ctrl-Z, then the shell's "[1]+  Stopped" line) is suspended while its clients run.
 #include "catch.hpp"
 #include "process.hpp"
 #include "sockets.hpp"
@@ -23,6 +24,7 @@ struct Example {
     std::size_t line = 0;           // in the document, for messages
     std::vector<std::string> words; // the command after "$ "
     std::vector<std::string> expected;
+    bool suspended = false; // the reader pressed Ctrl-Z after the server started
     [[nodiscard]] bool server() const { return words.front() == "echo-server"; }
     [[nodiscard]] bool has(const std::string& option) const {
         return std::find(words.begin(), words.end(), option) != words.end();
@@ -60,7 +62,11 @@ std::vector<Scene> scenes(const std::string& document) {
                    lines[i + 1].starts_with("$ echo-")) {
             Example example{i + 2, split_words(lines[i + 1].substr(2)), {}};
             for (i += 2; i < lines.size() && !lines[i].starts_with("```"); ++i) {
-                example.expected.push_back(lines[i]);
+                if (lines[i] == "^Z") {
+                    example.suspended = true;
+                } else if (!lines[i].starts_with("[1]+")) { // the shell's, not the program's
+                    example.expected.push_back(lines[i]);
+                }
             }
             all.back().push_back(example);
         }
@@ -181,12 +187,18 @@ TEST_CASE("Every example in the classroom lesson shows what the lesson says",
         const Example& server_example = scene.front();
         Process server(command(server_example, "0"));
         const std::string port = std::to_string(server.wait_listening());
+        if (server_example.suspended) {
+            server.signal(SIGSTOP);
+        }
         for (std::size_t i = 1; i < scene.size(); ++i) {
             REQUIRE_FALSE(scene[i].server());
             check(scene[i], run(command(scene[i], port)));
             if (!server_example.has("-u")) {
                 (void)server.wait_for_line("disconnected");
             }
+        }
+        if (server_example.suspended) {
+            server.signal(SIGCONT);
         }
         if (server_example.has("-k") || server_example.has("-u")) {
             server.signal(SIGINT);
