@@ -126,6 +126,7 @@ TEST_CASE("verbose lines carry a timestamp that never decreases and status lines
           "[e2e][verbose]") {
     Server server({"-v"});
     // The Listening line as without -v (the hint lines after it carry no timestamp either).
+    (void)server.process.wait_for_line("[hint] ");
     CHECK(server.process.err().rfind(
               "[+] Listening on 127.0.0.1:" + server.port_text() + " (TCP)\n[hint] ", 0) == 0);
     const auto reply = run(tcp_client(server, {"-v"}));
