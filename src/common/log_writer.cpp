@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
-
 #include <climits>
+#include <system_error>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +16,21 @@
 #include <unistd.h>
 
 namespace echo {
+
+namespace {
+
+// Whether `fd` takes a write within `patience`. Never throws: the log is written from a
+// destructor too, and a log that cannot even be polled is one we stop waiting for.
+bool has_room(int fd, std::chrono::milliseconds patience) noexcept {
+    pollfd entry{fd, POLLOUT, 0};
+    try {
+        return poll_for(std::span(&entry, 1), patience) > 0;
+    } catch (const std::system_error&) {
+        return false;
+    }
+}
+
+} // namespace
 
 LogWriter::LogWriter(int fd) : fd_(fd) {
     struct stat about {};
@@ -73,8 +88,10 @@ bool LogWriter::flush(std::chrono::milliseconds patience) {
         if (held_.empty() || left.count() <= 0) {
             return held_.empty();
         }
-        pollfd entry{fd_, POLLOUT, 0};
-        poll_for(std::span(&entry, 1), left);
+        if (!has_room(fd_, left)) {
+            send_held();
+            return held_.empty();
+        }
     }
 }
 
@@ -91,8 +108,7 @@ std::uint64_t LogWriter::dropped() const {
 // A blocking pipe or terminal we could not reopen: write only when poll(2) says there is room,
 // and no more than a pipe takes whole when it has any (PIPE_BUF), less for a terminal.
 ssize_t LogWriter::write_polled(std::string_view text) const {
-    pollfd entry{fd_, POLLOUT, 0};
-    if (poll_for(std::span(&entry, 1), std::chrono::milliseconds(0)) == 0) {
+    if (!has_room(fd_, std::chrono::milliseconds(0))) {
         errno = EAGAIN;
         return -1;
     }
