@@ -3,6 +3,7 @@
 
 #include "catch.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstddef>
@@ -14,12 +15,8 @@ namespace {
 constexpr std::array<std::string_view, 3> tags{"[<] ", "[>] ", "[*] "};
 
 bool tagged(std::string_view line) {
-    for (const std::string_view tag : tags) {
-        if (line.substr(0, tag.size()) == tag) {
-            return true;
-        }
-    }
-    return false;
+    return std::ranges::any_of(tags,
+                               [line](std::string_view tag) { return line.starts_with(tag); });
 }
 
 // The length of "+S.UUUUUU " at the start of `text` (seconds of any length, six decimals), or 0.
