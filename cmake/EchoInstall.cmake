@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# Where `cmake --install` puts things: programs in bin/, man pages in share/man/man1/, bash
+# Where `cmake --install` puts things: programs in bin/, man pages in share/man/man1/ (Spanish:
+# share/man/es/man1/; the catalogues: cmake/EchoTranslations.cmake), bash
 # completions where bash-completion looks, README and LICENSE in share/doc/echo-pair/.
 include(GNUInstallDirs)
 

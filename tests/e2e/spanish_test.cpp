@@ -19,7 +19,6 @@
 #include <string>
 #include <vector>
 
-#include <locale.h>
 #include <sys/socket.h>
 
 using namespace echo::test;
