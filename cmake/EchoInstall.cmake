@@ -1,29 +1,40 @@
 # SPDX-License-Identifier: MIT
-# Where `cmake --install` puts things: programs in bin/, man pages in share/man/man1/, bash
+# Where `cmake --install` puts things: programs in bin/, man pages in share/man/man1/ (Spanish:
+# share/man/es/man1/; the catalogues: cmake/EchoTranslations.cmake), bash
 # completions where bash-completion looks, README and LICENSE in share/doc/echo-pair/.
 include(GNUInstallDirs)
 
 install(TARGETS echo-server echo-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-# Man pages are installed compressed (Debian policy: gzip -9n, reproducible) where gzip exists.
+# Man pages are installed compressed (Debian policy: gzip -9n, reproducible) where gzip exists:
+# the English ones in share/man/man1/, the Spanish ones (man/es/) in share/man/es/man1/.
 find_program(ECHO_GZIP gzip)
-set(echo_man_pages)
-foreach(page echo-server.1 echo-client.1)
-  if(ECHO_GZIP)
-    add_custom_command(
-      OUTPUT ${PROJECT_BINARY_DIR}/man/${page}.gz
-      COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/man/${page} ${PROJECT_BINARY_DIR}/man/${page}
-      COMMAND ${ECHO_GZIP} -9nf ${PROJECT_BINARY_DIR}/man/${page}
-      DEPENDS ${PROJECT_SOURCE_DIR}/man/${page}
-      COMMENT "Compressing man page ${page}"
-      VERBATIM)
-    list(APPEND echo_man_pages ${PROJECT_BINARY_DIR}/man/${page}.gz)
+set(echo_man_targets)
+foreach(folder . es)
+  set(echo_man_pages)
+  foreach(page echo-server.1 echo-client.1)
+    if(ECHO_GZIP)
+      add_custom_command(
+        OUTPUT ${PROJECT_BINARY_DIR}/man/${folder}/${page}.gz
+        COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/man/${folder}/${page}
+                ${PROJECT_BINARY_DIR}/man/${folder}/${page}
+        COMMAND ${ECHO_GZIP} -9nf ${PROJECT_BINARY_DIR}/man/${folder}/${page}
+        DEPENDS ${PROJECT_SOURCE_DIR}/man/${folder}/${page}
+        COMMENT "Compressing man page ${folder}/${page}"
+        VERBATIM)
+      list(APPEND echo_man_pages ${PROJECT_BINARY_DIR}/man/${folder}/${page}.gz)
+    else()
+      list(APPEND echo_man_pages ${PROJECT_SOURCE_DIR}/man/${folder}/${page})
+    endif()
+  endforeach()
+  list(APPEND echo_man_targets ${echo_man_pages})
+  if(folder STREQUAL ".")
+    install(FILES ${echo_man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
   else()
-    list(APPEND echo_man_pages ${PROJECT_SOURCE_DIR}/man/${page})
+    install(FILES ${echo_man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/${folder}/man1)
   endif()
 endforeach()
-add_custom_target(echo_man_pages ALL DEPENDS ${echo_man_pages})
-install(FILES ${echo_man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+add_custom_target(echo_man_pages ALL DEPENDS ${echo_man_targets})
 
 # bash-completion's own answer, relative to our prefix: its pkg-config file places completions
 # below its datadir, which we replace with ours so that `--prefix ~/.local` stays writable.

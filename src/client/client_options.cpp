@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "client_options.hpp"
+#include "i18n.hpp"
 
 #include "echo/datagram.hpp"
 
@@ -39,7 +40,7 @@ int take_words(int argc, char* argv[], ClientOptions& options) {
         options.message.clear();
         for (int i = optind; i < argc; ++i) {
             if (std::string_view(argv[i]) == "-") {
-                throw UsageError("'-' (stream standard input) cannot be mixed with words");
+                throw UsageError(tr("'-' (stream standard input) cannot be mixed with words"));
             }
             if (i > optind) {
                 options.message += ' ';
@@ -57,55 +58,57 @@ void check_modes(ClientOptions& options, int words, bool interval_given) {
         options.count = 1;
     }
     if (options.measuring() && options.stream) {
-        throw UsageError("measuring (-c, -s, --interval, --json) sends its own payload, not '-'");
+        throw UsageError(
+            tr("measuring (-c, -s, --interval, --json) sends its own payload, not '-'"));
     }
     if (options.measuring() && options.size && words > 0) {
-        throw UsageError("-s (a pattern payload) cannot be mixed with words");
+        throw UsageError(tr("-s (a pattern payload) cannot be mixed with words"));
     }
     if (options.interactive && (options.stream || words > 0 || options.measuring())) {
-        throw UsageError("-i (interactive) reads its lines from the terminal: no words, '-', "
-                         "-c, -s, --interval or --json with it");
+        throw UsageError(tr("-i (interactive) reads its lines from the terminal: no words, '-', "
+                            "-c, -s, --interval or --json with it"));
     }
 }
 
 // What -s and the message may be: at least a byte over TCP, one datagram over UDP.
 void check_sizes(const ClientOptions& options) {
     if (options.size && !options.udp && *options.size == 0) {
-        throw UsageError("-s (the payload's size) is at least 1 byte over TCP: with 0 nothing "
-                         "would be echoed");
+        throw UsageError(tr("-s (the payload's size) is at least 1 byte over TCP: with 0 nothing "
+                            "would be echoed"));
     }
     if (options.size && options.udp && *options.size < udp_round_number_size) {
-        throw UsageError("-s over UDP is the size of each datagram, at least 8 (the bytes of the "
-                         "round number), not " +
-                         std::to_string(*options.size));
+        throw UsageError(fill(tr("-s over UDP is the size of each datagram, at least 8 (the bytes "
+                                 "of the round number), not %s"),
+                              {std::to_string(*options.size)}));
     }
     if (options.udp && options.size && *options.size > udp_payload_limit(options)) {
         throw UsageError(
-            "-s " + std::to_string(*options.size) + ": a UDP datagram carries at most " +
-            std::to_string(udp_payload_limit(options)) + " bytes" +
-            (udp_payload_limit(options) == max_udp_payload_ipv4 ? " (65527 over IPv6, with -6)"
-                                                                : ""));
+            fill(udp_payload_limit(options) == max_udp_payload_ipv4
+                     ? tr("-s %s: a UDP datagram carries at most %s bytes (65527 "
+                          "over IPv6, with -6)")
+                     : tr("-s %s: a UDP datagram carries at most %s bytes"),
+                 {std::to_string(*options.size), std::to_string(udp_payload_limit(options))}));
     }
     if (options.udp && options.measuring() && !options.size) {
         // Each measured datagram carries its 8-byte round number ahead of the message.
         const std::size_t payload = options.message.size();
         const std::size_t room = udp_payload_limit(options) - udp_round_number_size;
         if (payload > room) {
-            throw UsageError("a message of " + std::to_string(payload) +
-                             " bytes does not fit in one measured UDP datagram (at most " +
-                             std::to_string(room) + " bytes: 8 of " +
-                             std::to_string(udp_payload_limit(options)) +
-                             " carry the round number)");
+            throw UsageError(fill(tr("a message of %s bytes does not fit in one measured UDP "
+                                     "datagram (at most %s bytes: 8 of %s carry the round number)"),
+                                  {std::to_string(payload), std::to_string(room),
+                                   std::to_string(udp_payload_limit(options))}));
         }
     }
     if (options.udp && !options.stream && !options.interactive &&
         options.message.size() > udp_payload_limit(options)) {
-        throw UsageError("a message of " + std::to_string(options.message.size()) +
-                         " bytes does not fit in one UDP datagram (at most " +
-                         std::to_string(udp_payload_limit(options)) + " bytes" +
-                         (udp_payload_limit(options) == max_udp_payload_ipv4
-                              ? "; 65527 over IPv6, with -6)"
-                              : " over IPv6)"));
+        throw UsageError(fill(
+            udp_payload_limit(options) == max_udp_payload_ipv4
+                ? tr("a message of %s bytes does not fit in one UDP datagram "
+                     "(at most %s bytes; 65527 over IPv6, with -6)")
+                : tr("a message of %s bytes does not fit in one UDP datagram "
+                     "(at most %s bytes over IPv6)"),
+            {std::to_string(options.message.size()), std::to_string(udp_payload_limit(options))}));
     }
 }
 
@@ -148,10 +151,11 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         }
         switch (option) {
         case ':':
-            throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+            throw UsageError(
+                fill(tr("option %s needs a value"), {rejected_option(argc, argv, true)}));
         case 'H':
             if (host_given) {
-                throw UsageError("-H (--host) given twice: echo-client talks to one server");
+                throw UsageError(tr("-H (--host) given twice: echo-client talks to one server"));
             }
             options.host = parse_host(optarg);
             host_given = true;
@@ -199,7 +203,8 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         options.timeout = options.udp ? udp_default_timeout : tcp_default_timeout;
     }
     if (retries_given && !options.udp) {
-        throw UsageError("--retries applies to UDP only (add --udp); TCP retransmits by itself");
+        throw UsageError(
+            tr("--retries applies to UDP only (add --udp); TCP retransmits by itself"));
     }
     check_sizes(options);
     return options;

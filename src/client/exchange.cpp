@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "exchange.hpp"
+#include "i18n.hpp"
 
 #include "echo/error.hpp"
 #include "echo/io.hpp"
@@ -34,9 +35,9 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
             return false;
         }
         if (wakeup == Wakeup::timed_out) {
-            throw EchoFailure("no echo from " + server + " within the timeout (" +
-                              std::to_string(received) + " of " + plural(message.size(), "byte") +
-                              " back)");
+            throw EchoFailure(fill(
+                tr("no echo from %s within the timeout (%s of %s back)"),
+                {server, std::to_string(received), plural(message.size(), "%s byte", "%s bytes")}));
         }
         if (sent < message.size()) {
             const IoResult r = send_some(sock, message.subspan(sent));
@@ -51,9 +52,9 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
         const IoResult r = receive_some(sock, echo.subspan(received));
         if (r.status == IoStatus::eof) {
             trace.peer_closed_write();
-            throw EchoFailure("server " + server + " closed the connection after " +
-                              std::to_string(received) + " of " + plural(message.size(), "byte") +
-                              " of echo");
+            throw EchoFailure(fill(
+                tr("server %s closed the connection after %s of %s of echo"),
+                {server, std::to_string(received), plural(message.size(), "%s byte", "%s bytes")}));
         }
         if (r.status == IoStatus::error) {
             throw_error(r.error, "recv from " + server);
@@ -92,8 +93,12 @@ AfterEcho await_close(int sock, std::chrono::milliseconds timeout, ConnectionTra
 }
 
 std::string surplus_text(std::uint64_t surplus, bool counted_to_end, const std::string& server) {
-    return (counted_to_end ? "" : "at least ") + plural(surplus, "byte") +
-           " more than sent came back from " + server;
+    return fill(counted_to_end
+                    ? tr_plural("%s byte more than sent came back from %s",
+                                "%s bytes more than sent came back from %s", surplus)
+                    : tr_plural("at least %s byte more than sent came back from %s",
+                                "at least %s bytes more than sent came back from %s", surplus),
+                {std::to_string(surplus), server});
 }
 
 } // namespace echo

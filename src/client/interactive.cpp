@@ -6,6 +6,7 @@
 #include "echo/io.hpp"
 #include "echo_failure.hpp"
 #include "exchange.hpp"
+#include "i18n.hpp"
 #include "line_cutter.hpp"
 #include "log_writer.hpp"
 #include "standard_descriptors.hpp"
@@ -42,7 +43,7 @@ bool read_more(LineCutter& cutter) {
             return false;
         }
         if (r.status == IoStatus::error) {
-            throw_error(r.error, "read standard input");
+            throw_error(r.error, tr("read standard input"));
         }
         wait_for(STDIN_FILENO, POLLIN, std::chrono::milliseconds(-1));
     }
@@ -72,8 +73,8 @@ class LineEcho final {
         echo_.resize(line.size());
         exchange(sock_, line, echo_, timeout_, trace_, false);
         if (!std::equal(line.begin(), line.end(), echo_.begin())) {
-            throw EchoFailure("echo mismatch: sent " + plural(line.size(), "byte") +
-                              ", the echo differs");
+            throw EchoFailure(fill(tr("echo mismatch: sent %s, the echo differs"),
+                                   {plural(line.size(), "%s byte", "%s bytes")}));
         }
         return echo_;
     }
@@ -105,10 +106,10 @@ void close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTra
     trace.closed_write();
     const AfterEcho after = await_close(sock, timeout, trace);
     if (after.surplus > 0) {
-        trace.ended("echo longer than sent");
+        trace.ended(tr("echo longer than sent"));
         throw EchoFailure(surplus_text(after.surplus, after.closed, trace.peer()));
     }
-    trace.ended("end of input");
+    trace.ended(tr("end of input"));
 }
 
 } // namespace
@@ -119,7 +120,8 @@ void close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTra
 int run_interactive(const ClientOptions& options, Socket socket, const Address& server,
                     const Status& status) {
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
-    const std::string prompt = "echo> ";
+    // TRANSLATORS: the interactive prompt, on a terminal.
+    const std::string prompt = tr("echo> ");
     ConnectionTrace trace(status, server.to_string());
     LineEcho round(options, socket.fd(), server, status, trace);
     // Over UDP a line is one datagram, so a longer one is reported and skipped; over TCP a
@@ -129,9 +131,9 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
     std::optional<std::uint64_t> skipping; // the bytes so far of a line too long
     std::uint64_t skipped = 0;
     const auto skip = [&](std::uint64_t size) {
-        status.error("a line of " + std::to_string(size) +
-                     " bytes does not fit in one UDP datagram (at most " + std::to_string(limit) +
-                     " bytes): not sent");
+        status.error(fill(tr("a line of %s bytes does not fit in one UDP datagram (at most %s "
+                             "bytes): not sent"),
+                          {std::to_string(size), std::to_string(limit)}));
         ++skipped;
         skipping.reset();
     };
@@ -147,9 +149,9 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
             }
             if (piece->size() > limit) {
                 if (!options.udp) {
-                    throw EchoFailure(
-                        "a line of standard input is longer than the limit of 1 MiB (" +
-                        std::to_string(limit) + " bytes, newline included)");
+                    throw EchoFailure(fill(tr("a line of standard input is longer than the "
+                                              "limit of 1 MiB (%s bytes, newline included)"),
+                                           {std::to_string(limit)}));
                 }
                 skipping = piece->size();
                 if (ends_line(*piece)) {

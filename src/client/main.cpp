@@ -8,6 +8,7 @@
 #include "echo/resolve.hpp"
 #include "explain_calls.hpp"
 #include "failure_hints.hpp"
+#include "i18n.hpp"
 #include "standard_descriptors.hpp"
 #include "status.hpp"
 
@@ -22,6 +23,7 @@ using namespace echo;
 
 int main(int argc, char* argv[]) {
     ensure_standard_descriptors(); // before anything opens a descriptor
+    init_translations();
     std::signal(SIGPIPE, SIG_IGN); // a vanished server is an EPIPE error, not a dead client
     const char* const program = "echo-client";
 
@@ -29,7 +31,7 @@ int main(int argc, char* argv[]) {
     try {
         options = parse_client_options(argc, argv);
     } catch (const UsageError& error) {
-        Status(program, false).error(std::string(error.what()) + " (try --help)");
+        Status(program, false).error(fill(tr("%s (try --help)"), {error.what()}));
         return exit_usage;
     }
     if (options.help || options.version) {
@@ -41,8 +43,8 @@ int main(int argc, char* argv[]) {
     try {
         if (options.explain) {
             explain_calls(options.udp
-                              ? "the classic calls (connect/send/recvfrom), one line per call"
-                              : "the classic calls (connect/send/recv), one line per call",
+                              ? tr("the classic calls (connect/send/recvfrom), one line per call")
+                              : tr("the classic calls (connect/send/recv), one line per call"),
                           options.udp);
         }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
@@ -54,7 +56,7 @@ int main(int argc, char* argv[]) {
         const auto connect_time = std::chrono::steady_clock::now() - connect_start;
         const Address server = peer_address(socket.fd());
         if (options.udp) {
-            status.line("Sending to " + server.to_string() + " (UDP)");
+            status.line(fill(tr("Sending to %s (UDP)"), {server.to_string()}));
             if (options.stream) {
                 return stream_udp_lines(options, std::move(socket), server, status);
             }
@@ -66,7 +68,7 @@ int main(int argc, char* argv[]) {
             }
             return send_udp_message(options, std::move(socket), server, status);
         }
-        status.line("Connected to " + server.to_string() + " (TCP)");
+        status.line(fill(tr("Connected to %s (TCP)"), {server.to_string()}));
         if (options.stream) {
             return stream_stdio(options, std::move(socket), server, status);
         }
@@ -78,13 +80,13 @@ int main(int argc, char* argv[]) {
         }
         return send_message(options, std::move(socket), server, status);
     } catch (const std::system_error& error) {
-        status.error(error.what()); // the first line, unchanged: scripts read it
+        status.error(translated_error(error)); // the first line, unchanged: scripts read it
         for (const std::string_view hint : failure_hints(error, options.udp)) {
-            status.hint(hint);
+            status.hint(tr(hint.data()));
         }
         return exit_failure;
     } catch (const std::exception& error) {
-        status.error(error.what());
+        status.error(translated_error(error));
         return exit_failure;
     }
 }

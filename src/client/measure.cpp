@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "measure.hpp"
+#include "i18n.hpp"
 
 #include "client_modes.hpp"
 #include "echo_failure.hpp"
@@ -21,10 +22,13 @@ void print_report(const ClientOptions& options, const RoundReport& report) {
 
 std::string round_line(std::size_t bytes, const std::string& server, std::uint64_t round,
                        double rtt_us) {
-    char text[160];
-    std::snprintf(text, sizeof(text), " from %s: round=%llu time=%.1f us\n", server.c_str(),
-                  static_cast<unsigned long long>(round), rtt_us);
-    return plural(bytes, "byte") + text;
+    char time[32];
+    std::snprintf(time, sizeof(time), "%.1f", rtt_us);
+    // TRANSLATORS: as ping(8) prints a reply: bytes, server, round number, time.
+    return fill(tr_plural("%s byte from %s: round=%s time=%s us",
+                          "%s bytes from %s: round=%s time=%s us", bytes),
+                {std::to_string(bytes), server, std::to_string(round), time}) +
+           "\n";
 }
 
 Wakeup wait_until(int fd, short events, Clock::time_point deadline) {
@@ -41,7 +45,7 @@ bool pause_between(const ClientOptions& options, std::uint64_t round) {
 
 void fail_if_stopped_empty(bool stopped, const RoundReport& report) {
     if (stopped && report.echoed == 0) {
-        throw EchoFailure("stopped before any echo came back");
+        throw EchoFailure(tr("stopped before any echo came back"));
     }
 }
 

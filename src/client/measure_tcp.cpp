@@ -6,6 +6,7 @@
 #include "echo/io.hpp"
 #include "echo_failure.hpp"
 #include "exchange.hpp"
+#include "i18n.hpp"
 #include "measure.hpp"
 #include "standard_descriptors.hpp"
 #include "stop.hpp"
@@ -58,9 +59,9 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
         const auto [differs, unused] = std::mismatch(payload.begin(), payload.end(), echo.begin());
         if (differs != payload.end()) {
             print_report(options, report);
-            throw EchoFailure("echo mismatch at byte " +
-                              std::to_string(differs - payload.begin() + 1) + " of round " +
-                              std::to_string(round));
+            throw EchoFailure(
+                fill(tr("echo mismatch at byte %s of round %s"),
+                     {std::to_string(differs - payload.begin() + 1), std::to_string(round)}));
         }
         ++report.echoed;
         report.rtt.record(rtt.count());
@@ -70,7 +71,7 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
     }
     shutdown_write(socket.fd());
     trace.closed_write();
-    trace.ended(stopped ? "stopped" : "all rounds echoed");
+    trace.ended(stopped ? tr("stopped") : tr("all rounds echoed"));
     print_report(options, report);
     fail_if_stopped_empty(stopped, report);
     return exit_ok;

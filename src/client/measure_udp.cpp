@@ -7,6 +7,7 @@
 #include "echo/error.hpp"
 #include "echo/io.hpp"
 #include "echo_failure.hpp"
+#include "i18n.hpp"
 #include "measure.hpp"
 #include "standard_descriptors.hpp"
 #include "stop.hpp"
@@ -61,21 +62,22 @@ class EchoMatcher final {
     // the first echo of `round`. Throws EchoFailure when it is not an echo of what was sent.
     bool accept(std::span<const std::byte> got, std::size_t size, std::uint64_t round) {
         if (size != datagram_.size()) {
-            throw EchoFailure("echo mismatch: sent " + plural(datagram_.size(), "byte") + ", got " +
-                              std::to_string(size) + " back in round " + std::to_string(round));
+            throw EchoFailure(fill(tr("echo mismatch: sent %s, got %s back in round %s"),
+                                   {plural(datagram_.size(), "%s byte", "%s bytes"),
+                                    std::to_string(size), std::to_string(round)}));
         }
         const std::uint64_t number = round_number(got);
         if (number == 0 || number > round) {
-            throw EchoFailure("echo mismatch: an echo of round " + std::to_string(number) +
-                              ", which was never sent");
+            throw EchoFailure(fill(tr("echo mismatch: an echo of round %s, which was never sent"),
+                                   {std::to_string(number)}));
         }
         const auto body = got.subspan(round_number_size);
         const auto sent = datagram_.subspan(round_number_size);
         const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), body.begin());
         if (differs != sent.end()) {
-            throw EchoFailure("echo mismatch at byte " +
-                              std::to_string(differs - sent.begin() + 1) + " of round " +
-                              std::to_string(number));
+            throw EchoFailure(
+                fill(tr("echo mismatch at byte %s of round %s"),
+                     {std::to_string(differs - sent.begin() + 1), std::to_string(number)}));
         }
         if (number + udp_round_window <= round) {
             ++report_.too_old; // its bit went to a later round: echoed before or not, unknown
@@ -208,8 +210,9 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
     print_report(options, report);
     fail_if_stopped_empty(stopped, report);
     if (report.echoed < report.sent) {
-        throw EchoFailure(std::to_string(report.sent - report.echoed) + " of " +
-                          plural(report.sent, "round") + " got no echo");
+        throw EchoFailure(fill(
+            tr_plural("%s of %s round got no echo", "%s of %s rounds got no echo", report.sent),
+            {std::to_string(report.sent - report.echoed), std::to_string(report.sent)}));
     }
     return exit_ok;
 }

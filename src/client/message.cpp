@@ -4,6 +4,7 @@
 #include "echo/io.hpp"
 #include "echo_failure.hpp"
 #include "exchange.hpp"
+#include "i18n.hpp"
 #include "standard_descriptors.hpp"
 
 #include <algorithm>
@@ -25,20 +26,22 @@ int send_message(const ClientOptions& options, Socket socket, const Address& ser
              std::as_writable_bytes(std::span(echo)), options.timeout, trace, true);
     const auto [differs, unused] = std::mismatch(message.begin(), message.end(), echo.begin());
     if (differs != message.end()) {
-        trace.ended("echo mismatch");
-        throw EchoFailure("echo mismatch at byte " + std::to_string(differs - message.begin() + 1) +
-                          " of " + std::to_string(message.size()));
+        trace.ended(tr("echo mismatch"));
+        throw EchoFailure(
+            fill(tr("echo mismatch at byte %s of %s"),
+                 {std::to_string(differs - message.begin() + 1), std::to_string(message.size())}));
     }
     const AfterEcho after = await_close(socket.fd(), options.timeout, trace);
     socket.reset();
     if (after.surplus > 0) {
-        trace.ended("echo longer than sent");
+        trace.ended(tr("echo longer than sent"));
         throw EchoFailure(surplus_text(after.surplus, after.closed, name));
     }
     if (!after.closed) {
-        status.line(name + " sent nothing more but kept the connection open for the timeout");
+        status.line(
+            fill(tr("%s sent nothing more but kept the connection open for the timeout"), {name}));
     }
-    trace.ended("whole echo received");
+    trace.ended(tr("whole echo received"));
     const std::string line = echo + "\n";
     write_standard_output(line);
     return exit_ok;

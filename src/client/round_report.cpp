@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "round_report.hpp"
+#include "i18n.hpp"
 
 #include "status.hpp"
 
@@ -55,27 +56,42 @@ RttSummary summarize(const RttHistogram& rtt) {
 
 std::string format_summary(const RoundReport& report) {
     const RttSummary rtt = summarize(report.rtt);
-    std::string out = "--- " + report.server + " " + report.protocol + " echo statistics ---\n";
-    out += plural(report.sent, "round") + " sent, " + std::to_string(report.echoed) + " echoed";
+    // TRANSLATORS: the first %s is the server's address, the second its protocol (tcp, udp).
+    std::string out = fill(tr("--- %s %s echo statistics ---"), {report.server, report.protocol});
+    out += '\n';
+    out += fill(tr_plural("%s round sent, %s echoed", "%s rounds sent, %s echoed", report.sent),
+                {std::to_string(report.sent), std::to_string(report.echoed)});
     if (report.protocol == "udp") {
-        out += ", " + fixed(loss_percent(report)) + "% loss, " +
-               plural(report.duplicates, "duplicate") + ", " + std::to_string(report.reordered) +
-               " reordered, " + plural(report.retries, "retry", "retries");
+        out += fill(tr(", %s%% loss, %s, %s reordered, %s"),
+                    {fixed(loss_percent(report)),
+                     plural(report.duplicates, "%s duplicate", "%s duplicates"),
+                     std::to_string(report.reordered),
+                     plural(report.retries, "%s retry", "%s retries")});
         if (report.too_old > 0) {
-            out += ", " + std::to_string(report.too_old) + " too old to check";
+            out += fill(tr_plural(", %s too old to check", ", %s too old to check", report.too_old),
+                        {std::to_string(report.too_old)});
         }
     }
-    out += ", " + plural(report.payload_bytes, "byte") + " each\n";
+    out += fill(tr(", %s each"), {plural(report.payload_bytes, "%s byte", "%s bytes")});
+    out += '\n';
     if (report.connect_us) {
-        out += "connect " + fixed(*report.connect_us) + " us\n";
+        out += fill(tr("connect %s us"), {fixed(*report.connect_us)});
+        out += '\n';
     }
-    out += "rtt min/avg/median/p90/p95/p99/p99.9/max/stddev = " + fixed(rtt.min) + "/" +
-           fixed(rtt.avg) + "/" + fixed(rtt.median) + "/" + fixed(rtt.p90) + "/" + fixed(rtt.p95) +
-           "/" + fixed(rtt.p99) + "/" + fixed(rtt.p99_9) + "/" + fixed(rtt.max) + "/" +
-           fixed(rtt.stddev) + " us\n";
+    std::string figures;
+    for (const double figure : {rtt.min, rtt.avg, rtt.median, rtt.p90, rtt.p95, rtt.p99, rtt.p99_9,
+                                rtt.max, rtt.stddev}) {
+        if (!figures.empty()) {
+            figures += '/';
+        }
+        figures += fixed(figure);
+    }
+    out += fill(tr("rtt min/avg/median/p90/p95/p99/p99.9/max/stddev = %s us"), {figures});
+    out += '\n';
     const double bytes_per_second = throughput(report);
-    out += "throughput " + fixed(bytes_per_second, 0) + " bytes/s (" +
-           fixed(megabits(bytes_per_second), 2) + " Mbit/s) each way\n";
+    out += fill(tr("throughput %s bytes/s (%s Mbit/s) each way"),
+                {fixed(bytes_per_second, 0), fixed(megabits(bytes_per_second), 2)});
+    out += '\n';
     return out;
 }
 

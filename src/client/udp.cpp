@@ -4,6 +4,7 @@
 #include "echo/datagram.hpp"
 #include "echo/error.hpp"
 #include "echo/io.hpp"
+#include "i18n.hpp"
 #include "line_cutter.hpp"
 #include "standard_descriptors.hpp"
 #include "udp_exchange.hpp"
@@ -56,11 +57,12 @@ int stream_udp_lines(const ClientOptions& options, Socket socket, const Address&
         } else if (r.status == IoStatus::would_block) {
             wait_for(STDIN_FILENO, POLLIN, std::chrono::milliseconds(-1));
         } else {
-            throw_error(r.error, "read standard input");
+            throw_error(r.error, tr("read standard input"));
         }
     }
-    status.line("Sent " + plural(datagrams, "datagram") + " (" + plural(bytes, "byte") +
-                "), every one echoed");
+    status.line(fill(
+        tr("Sent %s (%s), every one echoed"),
+        {plural(datagrams, "%s datagram", "%s datagrams"), plural(bytes, "%s byte", "%s bytes")}));
     return exit_ok;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "udp_exchange.hpp"
+#include "i18n.hpp"
 
 #include "echo/datagram.hpp"
 #include "echo/error.hpp"
@@ -25,12 +26,14 @@ bool same(std::span<const std::byte> a, std::span<const std::byte> b) {
 [[noreturn]] void mismatch(std::span<const std::byte> sent, std::span<const std::byte> reply,
                            std::size_t reply_size) {
     if (reply_size != sent.size()) {
-        throw EchoFailure("echo mismatch: sent " + plural(sent.size(), "byte") + ", got " +
-                          std::to_string(reply_size) + " back");
+        throw EchoFailure(
+            fill(tr("echo mismatch: sent %s, got %s back"),
+                 {plural(sent.size(), "%s byte", "%s bytes"), std::to_string(reply_size)}));
     }
     const auto [differs, unused] = std::mismatch(sent.begin(), sent.end(), reply.begin());
-    throw EchoFailure("echo mismatch at byte " + std::to_string(differs - sent.begin() + 1) +
-                      " of " + std::to_string(sent.size()));
+    throw EchoFailure(
+        fill(tr("echo mismatch at byte %s of %s"),
+             {std::to_string(differs - sent.begin() + 1), std::to_string(sent.size())}));
 }
 
 } // namespace
@@ -43,8 +46,8 @@ UdpExchange::UdpExchange(int sock, const Address& server, const ClientOptions& o
 std::span<const std::byte> UdpExchange::echo(std::span<const std::byte> datagram) {
     for (unsigned attempt = 1; attempt <= tries_; ++attempt) {
         if (attempt > 1) {
-            status_.line("No echo from " + name_ + " yet; sending again (try " +
-                         std::to_string(attempt) + " of " + std::to_string(tries_) + ")");
+            status_.line(fill(tr("No echo from %s yet; sending again (try %s of %s)"),
+                              {name_, std::to_string(attempt), std::to_string(tries_)}));
         }
         send(datagram);
         if (const auto reply = await(datagram)) {
@@ -52,7 +55,8 @@ std::span<const std::byte> UdpExchange::echo(std::span<const std::byte> datagram
             return *reply;
         }
     }
-    throw EchoFailure("no reply from " + name_ + " after " + plural(tries_, "try", "tries"));
+    throw EchoFailure(
+        fill(tr("no reply from %s after %s"), {name_, plural(tries_, "%s try", "%s tries")}));
 }
 
 // The ICMP error a datagram earned (Connection refused: nobody listens on that port) surfaces on

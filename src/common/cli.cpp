@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli.hpp"
+#include "i18n.hpp"
 
 #include <charconv>
 
@@ -17,7 +18,7 @@ std::string quoted(std::string_view text) {
 
 std::string parse_host(std::string_view text) {
     if (text.empty()) {
-        throw UsageError("--host needs a host name or address, not ''");
+        throw UsageError(tr("--host needs a host name or address, not ''"));
     }
     return std::string(text);
 }
@@ -28,8 +29,8 @@ std::uint16_t parse_port(std::string_view text, bool allow_zero) {
     const unsigned long low = allow_zero ? 0 : 1;
     if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < low ||
         value > 65535) {
-        throw UsageError("port must be a whole number in " + std::to_string(low) + "..65535, not " +
-                         quoted(text));
+        throw UsageError(fill(tr("port must be a whole number in %s..65535, not %s"),
+                              {std::to_string(low), quoted(text)}));
     }
     return static_cast<std::uint16_t>(value);
 }
@@ -62,9 +63,10 @@ std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view 
         }
     }
     if (!valid || (ms == 0 && !allow_zero) || ms > one_day_ms) {
-        throw UsageError(std::string(option) + " takes seconds " +
-                         (allow_zero ? "from 0" : "greater than 0") + " and at most 86400, not " +
-                         quoted(text));
+        throw UsageError(fill(allow_zero
+                                  ? tr("%s takes seconds from 0 and at most 86400, not %s")
+                                  : tr("%s takes seconds greater than 0 and at most 86400, not %s"),
+                              {option, quoted(text)}));
     }
     return std::chrono::milliseconds(ms);
 }
@@ -75,8 +77,8 @@ std::uint64_t parse_count(std::string_view text, std::string_view option, std::u
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min ||
         value > max) {
-        throw UsageError(std::string(option) + " takes a whole number in " + std::to_string(min) +
-                         ".." + std::to_string(max) + ", not " + quoted(text));
+        throw UsageError(fill(tr("%s takes a whole number in %s..%s, not %s"),
+                              {option, std::to_string(min), std::to_string(max), quoted(text)}));
     }
     return value;
 }
@@ -91,7 +93,7 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
     case '6': {
         const Family family = option == '4' ? Family::ipv4 : Family::ipv6;
         if (options.family != Family::any && options.family != family) {
-            throw UsageError("-4 (IPv4 only) and -6 (IPv6 only) exclude each other");
+            throw UsageError(tr("-4 (IPv4 only) and -6 (IPv6 only) exclude each other"));
         }
         options.family = family;
         return true;
@@ -118,10 +120,10 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
 
 void check_common_options(const CommonOptions& options) {
     if (options.quiet && options.verbose) {
-        throw UsageError("-q (quiet) and -v (verbose) exclude each other");
+        throw UsageError(tr("-q (quiet) and -v (verbose) exclude each other"));
     }
     if (options.quiet && options.explain) {
-        throw UsageError("-q (quiet) and --explain exclude each other");
+        throw UsageError(tr("-q (quiet) and --explain exclude each other"));
     }
 }
 
@@ -143,11 +145,11 @@ std::string rejection(int argc, char* const argv[], const option* long_options) 
         const std::string_view name = last.substr(2, last.find('=') - 2);
         for (const option* entry = long_options; entry->name != nullptr; ++entry) {
             if (name == entry->name && entry->has_arg == no_argument && entry->val == optopt) {
-                return "option --" + std::string(name) + " takes no value";
+                return fill(tr("option --%s takes no value"), {name});
             }
         }
     }
-    return "unknown option " + rejected_option(argc, argv, false);
+    return fill(tr("unknown option %s"), {rejected_option(argc, argv, false)});
 }
 
 std::string version_line(std::string_view program) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "connection_trace.hpp"
+#include "i18n.hpp"
 
 #include <cstdio>
 
@@ -21,13 +22,13 @@ void ConnectionTrace::sent(std::span<const std::byte> bytes) {
 }
 
 void ConnectionTrace::peer_closed_write() {
-    status_.event(peer_ + " closed its write side after " + plural(bytes_in_, "byte") +
-                  " (FIN received)");
+    status_.event(fill(tr("%s closed its write side after %s (FIN received)"),
+                       {peer_, plural(bytes_in_, "%s byte", "%s bytes")}));
 }
 
 void ConnectionTrace::closed_write() {
-    status_.event("shut down our write side to " + peer_ + " after " + plural(bytes_out_, "byte") +
-                  " (FIN sent)");
+    status_.event(fill(tr("shut down our write side to %s after %s (FIN sent)"),
+                       {peer_, plural(bytes_out_, "%s byte", "%s bytes")}));
 }
 
 void ConnectionTrace::ended(std::string_view why) {
@@ -38,9 +39,12 @@ void ConnectionTrace::ended(std::string_view why) {
         std::chrono::steady_clock::now() - start_;
     char duration[32];
     std::snprintf(duration, sizeof(duration), "%.3f ms", lasted.count());
-    status_.event(peer_ + ": " + plural(bytes_in_, "byte") + " in (" + plural(chunks_in_, "chunk") +
-                  "), " + plural(bytes_out_, "byte") + " out (" + plural(chunks_out_, "chunk") +
-                  "), " + duration + ", ended: " + std::string(why));
+    // TRANSLATORS: peer, bytes in (chunks), bytes out (chunks), duration, why it ended.
+    status_.event(fill(tr("%s: %s in (%s), %s out (%s), %s, ended: %s"),
+                       {peer_, plural(bytes_in_, "%s byte", "%s bytes"),
+                        plural(chunks_in_, "%s chunk", "%s chunks"),
+                        plural(bytes_out_, "%s byte", "%s bytes"),
+                        plural(chunks_out_, "%s chunk", "%s chunks"), duration, why}));
 }
 
 } // namespace echo

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "explain_calls.hpp"
+#include "i18n.hpp"
 
 #include "echo/explain.hpp"
 #include "log_writer.hpp"
@@ -30,55 +31,56 @@ std::string explain_call(const Call& call, bool udp) {
     const std::string_view name = call.name;
     const std::string asked = std::to_string(call.asked);
     if (name == "socket") {
-        return "a new socket; the number it returns names it in every later call";
+        return tr("a new socket; the number it returns names it in every later call");
     }
     if (name == "setsockopt") {
-        return "sets an option of the socket, here before it is used";
+        return tr("sets an option of the socket, here before it is used");
     }
     if (name == "bind") {
-        return "gives the socket its address and port (port 0: the kernel picks one)";
+        return tr("gives the socket its address and port (port 0: the kernel picks one)");
     }
     if (name == "listen") {
-        return "the socket now takes connections; up to " + asked + " wait in the queue";
+        return fill(tr("the socket now takes connections; up to %s wait in the queue"), {asked});
     }
     if (name == "getsockname") {
-        return "which address and port the socket has (the port the kernel picked)";
+        return tr("which address and port the socket has (the port the kernel picked)");
     }
     if (name == "accept") {
-        return "takes the next waiting connection: a new socket for this peer alone";
+        return tr("takes the next waiting connection: a new socket for this peer alone");
     }
     if (name == "connect") {
-        return udp ? "UDP sends nothing here: it fixes the peer for send and recvfrom"
-                   : "the handshake with the server (SYN, SYN-ACK, ACK); 0 when done";
+        return udp ? tr("UDP sends nothing here: it fixes the peer for send and recvfrom")
+                   : tr("the handshake with the server (SYN, SYN-ACK, ACK); 0 when done");
     }
     if (name == "getpeername") {
-        return "the address of the peer this socket is connected to";
+        return tr("the address of the peer this socket is connected to");
     }
     if (name == "recv") {
-        return "the bytes that have arrived, up to " + asked + " at a time (TCP: a byte stream)";
+        return fill(tr("the bytes that have arrived, up to %s at a time (TCP: a byte stream)"),
+                    {asked});
     }
     if (name == "send") {
-        return udp ? "one datagram to the connected peer, sent whole or not at all"
-                   : "hands bytes to the kernel to send; returns how many it took";
+        return udp ? tr("one datagram to the connected peer, sent whole or not at all")
+                   : tr("hands bytes to the kernel to send; returns how many it took");
     }
     if (name == "recvfrom") {
-        return "one whole datagram, up to " + asked + " bytes, and who sent it";
+        return fill(tr("one whole datagram, up to %s bytes, and who sent it"), {asked});
     }
     if (name == "sendto") {
-        return "one datagram to this address, sent whole or not at all";
+        return tr("one datagram to this address, sent whole or not at all");
     }
     if (name == "recvmsg") {
-        return "recvfrom, plus which of our addresses the datagram came to";
+        return tr("recvfrom, plus which of our addresses the datagram came to");
     }
     if (name == "sendmsg") {
-        return "sendto, leaving from the address the datagram came to";
+        return tr("sendto, leaving from the address the datagram came to");
     }
     if (name == "shutdown") {
-        return "our FIN: we send no more, but can still receive";
+        return tr("our FIN: we send no more, but can still receive");
     }
     if (name == "close") {
-        return udp ? "releases the socket and its number"
-                   : "releases the socket and its number (a connection on it ends)";
+        return udp ? tr("releases the socket and its number")
+                   : tr("releases the socket and its number (a connection on it ends)");
     }
     return {};
 }
@@ -87,21 +89,21 @@ std::string explain_call(const Call& call, bool udp) {
 std::string explain_error(int error, bool udp) {
     switch (error) {
     case ECONNREFUSED:
-        return udp ? "a datagram met a closed port: ICMP 'port unreachable' came back"
-                   : "nothing listens on that port: the host answered with a reset (RST)";
+        return udp ? tr("a datagram met a closed port: ICMP 'port unreachable' came back")
+                   : tr("nothing listens on that port: the host answered with a reset (RST)");
     case ECONNRESET:
-        return "the peer reset the connection (RST) instead of closing it";
+        return tr("the peer reset the connection (RST) instead of closing it");
     case EPIPE:
-        return "the connection is closed for sending: the peer is gone";
+        return tr("the connection is closed for sending: the peer is gone");
     case ETIMEDOUT:
-        return "no answer in time";
+        return tr("no answer in time");
     case EADDRINUSE:
-        return "another socket already has this address and port";
+        return tr("another socket already has this address and port");
     case EADDRNOTAVAIL:
-        return "this machine has no such address";
+        return tr("this machine has no such address");
     case EMFILE:
     case ENFILE:
-        return "no descriptor left for a new socket";
+        return tr("no descriptor left for a new socket");
     default:
         return {};
     }
@@ -172,7 +174,7 @@ void narrate(void* context, const Call& call) {
     };
     say_once(std::string(call.name), explain_call(call, self.udp));
     if (call.name == "recv" && call.result == 0) {
-        say_once("recv = 0", "0 bytes: the peer closed its side (FIN); nothing more will come");
+        say_once("recv = 0", tr("0 bytes: the peer closed its side (FIN); nothing more will come"));
     }
     if (call.error != 0) {
         say_once("errno " + std::to_string(call.error), explain_error(call.error, self.udp));
@@ -186,7 +188,7 @@ void explain_calls(std::string_view calls, bool udp) {
     narrator.udp = udp;
     standard_error().write(
         std::string(call_prefix) + "--explain: " + std::string(calls) + "\n" + std::string(indent) +
-        "not shown: the waits (poll/epoll) and calls that would wait (EAGAIN)\n");
+        tr("not shown: the waits (poll/epoll) and calls that would wait (EAGAIN)") + "\n");
     observe_calls(narrate, &narrator);
 }
 

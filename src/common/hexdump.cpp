@@ -70,7 +70,8 @@ std::string hexdump(std::span<const std::byte> bytes, std::uint64_t offset, std:
         out += "|\n";
     }
     if (bytes.size() > shown) {
-        out += "... " + plural(bytes.size() - shown, "more byte") + "\n";
+        out += "... " + plural(bytes.size() - shown, "%s more byte", "%s more bytes");
+        out += '\n';
     }
     return out;
 }

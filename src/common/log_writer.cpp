@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "log_writer.hpp"
+#include "i18n.hpp"
 
 #include "echo/io.hpp"
 
@@ -158,8 +159,12 @@ void LogWriter::hold(std::string_view rest, bool cut) {
 void LogWriter::send_held() {
     held_.erase(0, write_now(held_));
     if (held_.empty() && dropped_ > 0) {
-        const std::string notice = "[+] " + std::to_string(dropped_) +
-                                   " status lines dropped: standard error was not being read\n";
+        const std::string notice =
+            "[+] " +
+            fill(tr_plural("%s status line dropped: standard error was not being read",
+                           "%s status lines dropped: standard error was not being read", dropped_),
+                 {std::to_string(dropped_)}) +
+            "\n";
         dropped_ = 0;
         const std::size_t taken = write_now(notice);
         held_.append(notice.substr(taken));

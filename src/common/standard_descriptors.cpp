@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "standard_descriptors.hpp"
+#include "i18n.hpp"
 
 #include "echo/error.hpp"
 #include "echo/io.hpp"
@@ -25,7 +26,7 @@ void ensure_standard_descriptors() noexcept {
 void write_standard_output(std::span<const std::byte> data) {
     const IoResult written = write_all(STDOUT_FILENO, data);
     if (written.status == IoStatus::error) {
-        throw_error(written.error, "write standard output");
+        throw_error(written.error, tr("write standard output"));
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include "echo/io.hpp"
 #include "hexdump.hpp"
+#include "i18n.hpp"
 #include "log_writer.hpp"
 
 #include <chrono>
@@ -50,16 +51,20 @@ void Status::hint(std::string_view text) const {
 void Status::received(std::string_view peer, std::span<const std::byte> bytes,
                       std::uint64_t offset) const {
     if (verbose_) {
-        write_line("[<] " + elapsed_since_start() + " " + plural(bytes.size(), "byte") + " from " +
-                   std::string(peer) + "\n" + hexdump(bytes, offset));
+        write_line("[<] " + elapsed_since_start() + " " +
+                   fill(tr_plural("%s byte from %s", "%s bytes from %s", bytes.size()),
+                        {std::to_string(bytes.size()), peer}) +
+                   "\n" + hexdump(bytes, offset));
     }
 }
 
 void Status::sent(std::string_view peer, std::span<const std::byte> bytes,
                   std::uint64_t offset) const {
     if (verbose_) {
-        write_line("[>] " + elapsed_since_start() + " " + plural(bytes.size(), "byte") + " to " +
-                   std::string(peer) + "\n" + hexdump(bytes, offset));
+        write_line("[>] " + elapsed_since_start() + " " +
+                   fill(tr_plural("%s byte to %s", "%s bytes to %s", bytes.size()),
+                        {std::to_string(bytes.size()), peer}) +
+                   "\n" + hexdump(bytes, offset));
     }
 }
 
@@ -72,7 +77,7 @@ void Status::event(std::string_view text) const {
 bool Status::print(std::string_view text) const {
     const IoResult written = write_all(STDOUT_FILENO, std::as_bytes(std::span(text)));
     if (written.status == IoStatus::error) {
-        error(describe("write standard output", written.error));
+        error(describe(tr("write standard output"), written.error));
         return false;
     }
     return true;
@@ -88,12 +93,8 @@ std::string elapsed_since_start() {
     return text;
 }
 
-std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun) {
-    if (count == 1) {
-        return "1 " + std::string(noun);
-    }
-    return std::to_string(count) + " " +
-           (plural_noun.empty() ? std::string(noun) + "s" : std::string(plural_noun));
+std::string plural(std::uint64_t count, const char* singular, const char* plural_form) {
+    return fill(tr_plural(singular, plural_form, count), {std::to_string(count)});
 }
 
 std::string describe(std::string_view step, int error) {

@@ -54,9 +54,10 @@ class Status final {
 // "+0.000123": the time since the program started, in seconds to the microsecond.
 std::string elapsed_since_start();
 
-// A count with its noun, singular for 1: "1 byte", "2 bytes", "0 bytes"; `plural_noun` for
-// an irregular one ("1 retry", "2 retries"). For every count that a line prints.
-std::string plural(std::uint64_t count, std::string_view noun, std::string_view plural_noun = {});
+// A count with its noun in the form the language asks for: plural(n, "%s byte", "%s bytes") is
+// "1 byte", "2 bytes", "0 bytes" in English (ngettext picks; xgettext keyword plural:2,3). For
+// every count that a line prints.
+std::string plural(std::uint64_t count, const char* singular, const char* plural_form);
 
 // "text: strerror(error)"
 std::string describe(std::string_view step, int error);

@@ -3,6 +3,7 @@
 #include "connection_trace.hpp"
 #include "echo/io.hpp"
 #include "echo/net.hpp"
+#include "i18n.hpp"
 #include "poller.hpp"
 #include "server_modes.hpp"
 #include "stop.hpp"
@@ -105,14 +106,18 @@ int ManyPeers::run() {
             if (fd == stop_fd()) {
                 for (Peer& peer : peers_) {
                     if (peer.trace) {
-                        peer.trace->ended("stopped by signal");
+                        peer.trace->ended(tr("stopped by signal"));
                     }
                 }
-                status_.line(peers_.empty() ? std::string("Stopped by signal")
-                                            : "Stopped by signal; " +
-                                                  plural(peers_.size(), "client") + " dropped");
-                status_.line("Served " + plural(clients_, "client") + ", " +
-                             plural(echoed_, "byte") + " echoed");
+                status_.line(
+                    peers_.empty()
+                        ? std::string(tr("Stopped by signal"))
+                        : fill(tr_plural("Stopped by signal; %s client dropped",
+                                         "Stopped by signal; %s clients dropped", peers_.size()),
+                               {std::to_string(peers_.size())}));
+                status_.line(
+                    fill(tr("Served %s, %s echoed"), {plural(clients_, "%s client", "%s clients"),
+                                                      plural(echoed_, "%s byte", "%s bytes")}));
                 return exit_ok;
             }
             // A peer is closed only while its own readiness is handled (or after the batch), so
@@ -144,14 +149,15 @@ void ManyPeers::accept_from(int listener, Clock::time_point now) {
             // Out of descriptors (EMFILE, ENFILE) or memory: the peer stays in the backlog.
             // Stop watching the listeners for a while, or the next wait would return at once.
             if (!accept_failure_logged_) {
-                status_.error(std::string(error.what()) + " (new peers wait in the backlog)");
+                status_.error(
+                    fill(tr("%s (new peers wait in the backlog)"), {translated_error(error)}));
                 accept_failure_logged_ = true;
             }
             accept_paused_until_ = now + accept_pause;
             return;
         }
         ++clients_;
-        status_.line("Client connected: " + accepted->peer.to_string());
+        status_.line(fill(tr("Client connected: %s"), {accepted->peer.to_string()}));
         Peer& peer = peers_.emplace_back();
         peer.socket = std::move(accepted->socket);
         peer.address = accepted->peer;
@@ -201,7 +207,7 @@ void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
             if (peer->trace) {
                 peer->trace->closed_write();
             }
-            return close(peer, "peer closed, echo complete");
+            return close(peer, tr("peer closed, echo complete"));
         }
         moved = received.bytes;
         const std::span<const std::byte> echo = std::span(chunk_).first(received.bytes);
@@ -243,8 +249,7 @@ void ManyPeers::close(Peers::iterator peer, std::string_view why) {
     if (peer->trace) {
         peer->trace->ended(why);
     }
-    const std::string line = "Client " + peer->address.to_string() + " disconnected (" +
-                             plural(peer->echoed, "byte") + " echoed)";
+    const std::string line = disconnected_line(peer->address.to_string(), peer->echoed);
     poller_.remove(peer->socket.fd());
     by_fd_.erase(peer->socket.fd());
     peers_.erase(peer);           // closes the socket
@@ -255,9 +260,8 @@ void ManyPeers::close(Peers::iterator peer, std::string_view why) {
 // A reset, EPIPE or any other error ends this peer only, and is the peer's affair rather than the
 // server's: a status line (which -q silences), not an error line.
 void ManyPeers::fail(Peers::iterator peer, IoFailure failure) {
-    status_.line(
-        describe(std::string(failure.step) + " " + peer->address.to_string(), failure.error));
-    close(peer, describe(failure.step, failure.error));
+    status_.line(describe(translated_step(failure.step, peer->address.to_string()), failure.error));
+    close(peer, describe(translated_step(failure.step, {}), failure.error));
 }
 
 void ManyPeers::close_idle(Clock::time_point now) {
@@ -265,8 +269,10 @@ void ManyPeers::close_idle(Clock::time_point now) {
         return;
     }
     while (!peers_.empty() && now - peers_.front().last_active >= *options_.idle_timeout) {
-        const std::string idle = "idle for " + seconds_text(*options_.idle_timeout);
-        status_.line("Client " + peers_.front().address.to_string() + " " + idle + ", closing");
+        const std::string idle = fill(tr("idle for %s"), {seconds_text(*options_.idle_timeout)});
+        status_.line(
+            fill(tr("Client %s idle for %s, closing"),
+                 {peers_.front().address.to_string(), seconds_text(*options_.idle_timeout)}));
         close(peers_.begin(), idle);
     }
 }

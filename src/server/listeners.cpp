@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "listeners.hpp"
+#include "i18n.hpp"
 
 #include "echo/error.hpp"
 #include "echo/net.hpp"
@@ -53,7 +54,7 @@ std::vector<Listener> bind_all_once(std::vector<Address> addresses, int socktype
             if (!family_unavailable(error) || (last && listeners.empty())) {
                 throw;
             }
-            status.error(std::string(error.what()) + " (skipped)");
+            status.error(fill(tr("%s (skipped)"), {translated_error(error)}));
         }
     }
     return listeners;
@@ -80,8 +81,8 @@ std::vector<Listener> open_listeners(std::vector<Address> addresses, int socktyp
 void hint_if_loopback_only(const std::vector<Listener>& listeners, const Status& status) {
     const auto loopback = [](const Listener& listener) { return listener.address.is_loopback(); };
     if (!listeners.empty() && std::all_of(listeners.begin(), listeners.end(), loopback)) {
-        status.hint("Only this machine can connect here (loopback). To accept other machines,");
-        status.hint("listen on every address: -H 0.0.0.0 (IPv4), -H :: (IPv6), or both.");
+        status.hint(tr("Only this machine can connect here (loopback). To accept other machines,"));
+        status.hint(tr("listen on every address: -H 0.0.0.0 (IPv4), -H :: (IPv6), or both."));
     }
 }
 

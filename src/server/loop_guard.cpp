@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "loop_guard.hpp"
+#include "i18n.hpp"
 
 #include <algorithm>
 #include <array>
@@ -64,7 +65,7 @@ bool of_this_host(const Address& source, std::span<const Address> own,
 std::optional<std::string> loop_risk(const Address& source, std::span<const Address> own,
                                      std::span<const Address> host) {
     static constexpr std::array<std::pair<std::uint16_t, std::string_view>, 5> risky{{
-        {0, "no service"},
+        {0, tr_noop("no service")},
         {7, "echo"},
         {13, "daytime"},
         {19, "chargen"},
@@ -73,15 +74,17 @@ std::optional<std::string> loop_risk(const Address& source, std::span<const Addr
     const std::uint16_t port = source.port();
     for (const auto& [risky_port, service] : risky) {
         if (port == risky_port) {
-            return "source port " + std::to_string(port) + " (" + std::string(service) + ")";
+            // TRANSLATORS: the first %s is a port number, the second a service's name.
+            return fill(tr("source port %s (%s)"),
+                        {std::to_string(port), port == 0 ? tr(service.data()) : service});
         }
     }
     if (std::find(own.begin(), own.end(), source) != own.end()) {
-        return "our own address";
+        return tr("our own address");
     }
     const auto our_port = [port](const Address& address) { return address.port() == port; };
     if (std::any_of(own.begin(), own.end(), our_port) && of_this_host(source, own, host)) {
-        return "our own port on an address of this host";
+        return tr("our own port on an address of this host");
     }
     return std::nullopt;
 }

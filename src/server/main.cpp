@@ -4,6 +4,7 @@
 // stopped.
 #include "echo/resolve.hpp"
 #include "explain_calls.hpp"
+#include "i18n.hpp"
 #include "listeners.hpp"
 #include "server_modes.hpp"
 #include "server_options.hpp"
@@ -21,6 +22,7 @@ using namespace echo;
 
 int main(int argc, char* argv[]) {
     ensure_standard_descriptors(); // before anything opens a descriptor
+    init_translations();
     std::signal(SIGPIPE, SIG_IGN); // a vanished peer is an EPIPE error, not a dead server
     const char* const program = "echo-server";
 
@@ -28,7 +30,7 @@ int main(int argc, char* argv[]) {
     try {
         options = parse_server_options(argc, argv);
     } catch (const UsageError& error) {
-        Status(program, false).error(std::string(error.what()) + " (try --help)");
+        Status(program, false).error(fill(tr("%s (try --help)"), {error.what()}));
         return exit_usage;
     }
     if (options.help || options.version) {
@@ -40,10 +42,10 @@ int main(int argc, char* argv[]) {
     try {
         if (options.explain) {
             explain_calls(options.udp
-                              ? "recvfrom/sendto, one datagram per call (not recvmmsg/sendmmsg)"
+                              ? tr("recvfrom/sendto, one datagram per call (not recvmmsg/sendmmsg)")
                           : options.keep_open
-                              ? "the classic calls (accept/recv/send/close), one line per call"
-                              : "the classic calls (recv/send, not splice), one line per call",
+                              ? tr("the classic calls (accept/recv/send/close), one line per call")
+                              : tr("the classic calls (recv/send, not splice), one line per call"),
                           options.udp);
         }
         install_stop_handlers();
@@ -59,8 +61,10 @@ int main(int argc, char* argv[]) {
         }
         std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
         for (const Listener& listener : listeners) {
-            status.line("Listening on " + listener.address.to_string() +
-                        (options.udp ? " (UDP)" : " (TCP)"));
+            // Scripts wait for this line: its English form under the C locale never changes.
+            status.line(
+                fill(options.udp ? tr("Listening on %s (UDP)") : tr("Listening on %s (TCP)"),
+                     {listener.address.to_string()}));
         }
         hint_if_loopback_only(listeners, status);
         if (options.udp) {
@@ -71,7 +75,7 @@ int main(int argc, char* argv[]) {
         }
         return serve_one_tcp_peer(options, std::move(listeners), status);
     } catch (const std::exception& error) {
-        status.error(error.what());
+        status.error(translated_error(error));
         return exit_failure;
     }
 }

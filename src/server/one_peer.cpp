@@ -13,6 +13,7 @@
 #include "connection_trace.hpp"
 #include "echo/io.hpp"
 #include "echo/net.hpp"
+#include "i18n.hpp"
 #include "server_modes.hpp"
 #include "stop.hpp"
 #include "stream_echo.hpp"
@@ -52,18 +53,23 @@ std::optional<Accepted> accept_first(const std::vector<Listener>& listeners) {
 
 } // namespace
 
+std::string disconnected_line(std::string_view peer, std::uint64_t bytes) {
+    return fill(tr("Client %s disconnected (%s echoed)"),
+                {peer, plural(bytes, "%s byte", "%s bytes")});
+}
+
 int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
                        const Status& status) {
     // accept
     std::optional<Accepted> accepted = accept_first(listeners);
     if (!accepted) {
-        status.line("Stopped by signal");
+        status.line(tr("Stopped by signal"));
         return exit_ok;
     }
     listeners.clear(); // one peer only: later connections are refused, not left waiting
 
     const std::string peer = accepted->peer.to_string();
-    status.line("Client connected: " + peer);
+    status.line(fill(tr("Client connected: %s"), {peer}));
     ConnectionTrace trace(status, peer);
     // recv and send, until the peer's FIN
     const EchoOutcome outcome =
@@ -72,25 +78,24 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
                        options.read_size.value_or(0));
     // close
     accepted->socket.reset();
-    trace.ended(outcome.end == EchoOutcome::End::peer_finished ? "peer closed, echo complete"
+    trace.ended(outcome.end == EchoOutcome::End::peer_finished ? tr("peer closed, echo complete")
                 : outcome.end == EchoOutcome::End::stopped
-                    ? "stopped by signal"
-                    : describe(outcome.failure.step, outcome.failure.error));
+                    ? tr("stopped by signal")
+                    : describe(translated_step(outcome.failure.step, {}), outcome.failure.error));
 
     switch (outcome.end) {
     case EchoOutcome::End::peer_finished:
-        status.line("Client " + peer + " disconnected (" + plural(outcome.bytes, "byte") +
-                    " echoed)");
+        status.line(disconnected_line(peer, outcome.bytes));
         return exit_ok;
     case EchoOutcome::End::stopped:
-        status.line("Stopped by signal; client " + peer + " dropped (" +
-                    plural(outcome.bytes, "byte") + " echoed)");
+        status.line(fill(tr("Stopped by signal; client %s dropped (%s echoed)"),
+                         {peer, plural(outcome.bytes, "%s byte", "%s bytes")}));
         return exit_ok;
     case EchoOutcome::End::failed:
         break;
     }
-    status.error(describe(std::string(outcome.failure.step) + " " + peer, outcome.failure.error));
-    status.line("Client " + peer + " disconnected (" + plural(outcome.bytes, "byte") + " echoed)");
+    status.error(describe(translated_step(outcome.failure.step, peer), outcome.failure.error));
+    status.line(disconnected_line(peer, outcome.bytes));
     return exit_failure;
 }
 

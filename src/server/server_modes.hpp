@@ -5,6 +5,9 @@
 #include "server_options.hpp"
 #include "status.hpp"
 
+#include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace echo {
@@ -24,5 +27,8 @@ int serve_many_tcp_peers(const ServerOptions& options, std::vector<Listener> lis
 // --udp: answer every datagram on any of the (datagram) listeners with the same datagram, to
 // whoever sent it, until stopped; the loop guard refuses sources that could start an echo loop.
 int serve_udp(const ServerOptions& options, std::vector<Listener> listeners, const Status& status);
+
+// "Client 127.0.0.1:5000 disconnected (15 bytes echoed)", in the user's language.
+std::string disconnected_line(std::string_view peer, std::uint64_t bytes);
 
 } // namespace echo

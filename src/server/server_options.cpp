@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "server_options.hpp"
+#include "i18n.hpp"
 
 #include <getopt.h>
 
@@ -16,51 +17,53 @@ constexpr int read_size_option = 0x103;
 } // namespace
 
 std::string server_usage() {
-    return "Usage: echo-server [OPTION]...\n"
-           "Echo every byte a TCP peer sends back to it, until it closes; with -k, for many\n"
-           "peers at once, until stopped. With --udp, echo every datagram back to whoever\n"
-           "sent it, for any number of senders, until stopped.\n"
-           "\n"
-           "  -H, --host HOST     address or name to listen on (default localhost;\n"
-           "                      every address of the name is served); give -H again\n"
-           "                      to listen on more hosts, e.g. -H 0.0.0.0 -H ::\n"
-           "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
-           "  -4                  IPv4 only\n"
-           "  -6                  IPv6 only\n"
-           "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
-           "                      (default: one peer, then exit; with --udp: no change)\n"
-           "      --max-clients N\n"
-           "                      with -k: at most N peers at once (default 256); more wait\n"
-           "                      in the listen backlog until one leaves\n"
-           "      --idle-timeout SEC\n"
-           "                      with -k: close a peer that moved no data for SEC seconds\n"
-           "                      (default: never; fractions allowed)\n"
-           "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
-           "                      every sender, until SIGINT or SIGTERM; never answers\n"
-           "                      source ports 0, 7, 13, 19, 37 or its own address\n"
-           "                      (echo loops)\n"
-           "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
-           "                      hexdump, and each connection's events, on stderr\n"
-           "  --explain           show each socket call as it happens (socket, bind,\n"
-           "                      listen, accept, recv, send, close...) with its result,\n"
-           "                      and what it means the first time, on stderr; takes the\n"
-           "                      tutorial's calls (recv/send, recvfrom/sendto) throughout\n"
-           "  -q, --quiet         print errors only\n"
-           "      --no-splice     one TCP peer (no -k, no --udp): echo through our own\n"
-           "                      buffer with read/write, not splice(2); to compare, or for\n"
-           "                      odd kernels\n"
-           "  --read-size N       read at most N bytes per call (1..262144; with --udp\n"
-           "                      1..65536), to watch a message arrive in pieces; UDP:\n"
-           "                      a longer datagram is cut to N, and the cut part echoed\n"
-           "  -h, --help          show this help and exit\n"
-           "  -V, --version       show the version and exit\n"
-           "\n"
-           "Examples:\n"
-           "  echo-server -p 0           one peer on localhost, any free port (printed)\n"
-           "  echo-server -k -H 0.0.0.0  serve a whole class on port 1234 until Ctrl-C\n"
-           "\n"
-           "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n"
-           "Full documentation: man echo-server\n";
+    // TRANSLATORS: keep the options, their values' names (HOST, PORT, N, SEC) and the layout;
+    // the man page and the tests read the options from here.
+    return tr("Usage: echo-server [OPTION]...\n"
+              "Echo every byte a TCP peer sends back to it, until it closes; with -k, for many\n"
+              "peers at once, until stopped. With --udp, echo every datagram back to whoever\n"
+              "sent it, for any number of senders, until stopped.\n"
+              "\n"
+              "  -H, --host HOST     address or name to listen on (default localhost;\n"
+              "                      every address of the name is served); give -H again\n"
+              "                      to listen on more hosts, e.g. -H 0.0.0.0 -H ::\n"
+              "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
+              "  -4                  IPv4 only\n"
+              "  -6                  IPv6 only\n"
+              "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
+              "                      (default: one peer, then exit; with --udp: no change)\n"
+              "      --max-clients N\n"
+              "                      with -k: at most N peers at once (default 256); more wait\n"
+              "                      in the listen backlog until one leaves\n"
+              "      --idle-timeout SEC\n"
+              "                      with -k: close a peer that moved no data for SEC seconds\n"
+              "                      (default: never; fractions allowed)\n"
+              "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
+              "                      every sender, until SIGINT or SIGTERM; never answers\n"
+              "                      source ports 0, 7, 13, 19, 37 or its own address\n"
+              "                      (echo loops)\n"
+              "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
+              "                      hexdump, and each connection's events, on stderr\n"
+              "  --explain           show each socket call as it happens (socket, bind,\n"
+              "                      listen, accept, recv, send, close...) with its result,\n"
+              "                      and what it means the first time, on stderr; takes the\n"
+              "                      tutorial's calls (recv/send, recvfrom/sendto) throughout\n"
+              "  -q, --quiet         print errors only\n"
+              "      --no-splice     one TCP peer (no -k, no --udp): echo through our own\n"
+              "                      buffer with read/write, not splice(2); to compare, or for\n"
+              "                      odd kernels\n"
+              "  --read-size N       read at most N bytes per call (1..262144; with --udp\n"
+              "                      1..65536), to watch a message arrive in pieces; UDP:\n"
+              "                      a longer datagram is cut to N, and the cut part echoed\n"
+              "  -h, --help          show this help and exit\n"
+              "  -V, --version       show the version and exit\n"
+              "\n"
+              "Examples:\n"
+              "  echo-server -p 0           one peer on localhost, any free port (printed)\n"
+              "  echo-server -k -H 0.0.0.0  serve a whole class on port 1234 until Ctrl-C\n"
+              "\n"
+              "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n"
+              "Full documentation: man echo-server\n");
 }
 
 // Every option getopt_long(3) knows, by long name.
@@ -93,7 +96,8 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
             break;
         }
         if (option == ':') {
-            throw UsageError("option " + rejected_option(argc, argv, true) + " needs a value");
+            throw UsageError(
+                fill(tr("option %s needs a value"), {rejected_option(argc, argv, true)}));
         }
         if (option == 'H') {
             if (!host_given) {
@@ -120,26 +124,26 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         }
     }
     if (optind < argc) {
-        throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
+        throw UsageError(fill(tr("unexpected argument '%s'"), {argv[optind]}));
     }
     check_common_options(options);
     // The one-peer default and UDP have no peers to limit: say so rather than ignore what was
     // asked. -k with --udp is accepted: a UDP server already serves until it is stopped.
     if (limits_given && !options.keep_open) {
-        throw UsageError("--max-clients and --idle-timeout need -k (--keep-open)");
+        throw UsageError(tr("--max-clients and --idle-timeout need -k (--keep-open)"));
     }
     if (limits_given && options.udp) {
-        throw UsageError("--max-clients and --idle-timeout apply to TCP peers, not --udp");
+        throw UsageError(tr("--max-clients and --idle-timeout apply to TCP peers, not --udp"));
     }
     // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
     if (!options.splice && (options.keep_open || options.udp)) {
-        throw UsageError("--no-splice applies to the one-peer TCP mode, not -k or --udp");
+        throw UsageError(tr("--no-splice applies to the one-peer TCP mode, not -k or --udp"));
     }
     // A datagram buffer holds 64 KiB: checked once all is parsed, as --udp may come later.
     if (options.udp && options.read_size > max_udp_read_size) {
-        throw UsageError("--read-size takes a whole number in 1.." +
-                         std::to_string(max_udp_read_size) + " with --udp, not '" +
-                         std::to_string(*options.read_size) + "'");
+        throw UsageError(
+            fill(tr("--read-size takes a whole number in 1..%s with --udp, not '%s'"),
+                 {std::to_string(max_udp_read_size), std::to_string(*options.read_size)}));
     }
     return options;
 }

@@ -4,6 +4,7 @@
 #include "echo/datagram.hpp"
 #include "echo/error.hpp"
 #include "echo/io.hpp"
+#include "i18n.hpp"
 #include "line_budget.hpp"
 #include "loop_guard.hpp"
 #include "sender_memory.hpp"
@@ -136,20 +137,28 @@ class UdpEcho final {
             return now ? budget.omitted(*now) : budget.omitted_at_end();
         };
         if (const std::uint64_t count = omitted(new_senders_); count > 0) {
-            status_.line("... and " + std::to_string(count) +
-                         " more new senders in the last second");
+            status_.line(fill(tr_plural("... and %s more new sender in the last second",
+                                        "... and %s more new senders in the last second", count),
+                              {std::to_string(count)}));
         }
         if (const std::uint64_t count = omitted(refused_senders_); count > 0) {
-            status_.line("... and " + std::to_string(count) +
-                         " more senders ignored by the loop guard in the last second");
+            status_.line(fill(
+                tr_plural("... and %s more sender ignored by the loop guard in the last second",
+                          "... and %s more senders ignored by the loop guard in the last second",
+                          count),
+                {std::to_string(count)}));
         }
         if (const std::uint64_t count = omitted(cut_datagrams_); count > 0) {
-            status_.line("... and " + std::to_string(count) +
-                         " more datagrams cut by --read-size in the last second");
+            status_.line(fill(
+                tr_plural("... and %s more datagram cut by --read-size in the last second",
+                          "... and %s more datagrams cut by --read-size in the last second", count),
+                {std::to_string(count)}));
         }
         if (const std::uint64_t count = omitted(failing_senders_); count > 0) {
-            status_.error("... and " + std::to_string(count) +
-                          " more errors with senders in the last second");
+            status_.error(
+                fill(tr_plural("... and %s more error with senders in the last second",
+                               "... and %s more errors with senders in the last second", count),
+                     {std::to_string(count)}));
         }
     }
 
@@ -190,15 +199,16 @@ class UdpEcho final {
     }
 
     void receive_failed(const Listener& listener, int error) {
-        const std::string step = "recv on " + listener.address.to_string();
         if (!passing(error)) {
-            throw_error(error, step);
+            throw_error(error, "recv on " + listener.address.to_string()); // translated in main
         }
+        const std::string step = translated_step("recv on", listener.address.to_string());
         // Not tied to any one sender we could name: said once per kind, then counted.
         if (std::find(receive_errors_.begin(), receive_errors_.end(), error) ==
             receive_errors_.end()) {
             receive_errors_.push_back(error);
-            status_.error(describe(step, error) + " (an earlier answer failed; carrying on)");
+            status_.error(
+                fill(tr("%s (an earlier answer failed; carrying on)"), {describe(step, error)}));
         }
     }
 
@@ -214,8 +224,9 @@ class UdpEcho final {
         const bool cut = got.size > got.io.bytes;
         if (cut && !cut_at_) {
             if (senders_.first(got.source, SenderMemory::cut) && may_say(failing_senders_)) {
-                status_.error("datagram of " + std::to_string(got.size) + " bytes from " +
-                              sender() + " is larger than any UDP datagram; dropped");
+                status_.error(fill(
+                    tr("datagram of %s bytes from %s is larger than any UDP datagram; dropped"),
+                    {std::to_string(got.size), sender()}));
             }
             return false;
         }
@@ -223,21 +234,23 @@ class UdpEcho final {
         if (const auto risk = loop_risk(got.source, own_, host_)) {
             ++refused_;
             if (senders_.first(got.source, SenderMemory::refused) && may_say(refused_senders_)) {
-                status_.line("Ignoring datagrams from " + sender() + ": " + *risk +
-                             " could start an endless echo loop");
+                status_.line(
+                    fill(tr("Ignoring datagrams from %s: %s could start an endless echo loop"),
+                         {sender(), *risk}));
             }
             if (status_.verbose()) {
-                status_.event("not answering " + sender() + " (loop guard)");
+                status_.event(fill(tr("not answering %s (loop guard)"), {sender()}));
             }
             return false;
         }
         if (senders_.first(got.source, SenderMemory::seen) && may_say(new_senders_)) {
-            status_.line("First datagram from " + sender());
+            status_.line(fill(tr("First datagram from %s"), {sender()}));
         }
         if (cut && may_say(cut_datagrams_)) {
-            status_.line("Datagram of " + plural(got.size, "byte") + " from " + sender() +
-                         " cut to " + plural(got.io.bytes, "byte") +
-                         " by --read-size (MSG_TRUNC); echoing what was read");
+            status_.line(fill(tr("Datagram of %s from %s cut to %s by --read-size (MSG_TRUNC); "
+                                 "echoing what was read"),
+                              {plural(got.size, "%s byte", "%s bytes"), sender(),
+                               plural(got.io.bytes, "%s byte", "%s bytes")}));
         }
         return true;
     }
@@ -267,7 +280,8 @@ class UdpEcho final {
                 const Received& failed = batch_.received(answers_[done]);
                 if (senders_.first(failed.source, SenderMemory::send_failed) &&
                     may_say(failing_senders_)) {
-                    status_.error(describe("send to " + failed.source.to_string(), io.error));
+                    status_.error(
+                        describe(translated_step("send to", failed.source.to_string()), io.error));
                 }
                 ++done;
                 continue;
@@ -285,10 +299,13 @@ class UdpEcho final {
 
     int stopped() {
         say_omitted(std::nullopt);
-        std::string summary = "Stopped by signal; " + plural(datagrams_, "datagram") + " (" +
-                              plural(bytes_, "byte") + ") echoed";
+        std::string summary = fill(tr("Stopped by signal; %s (%s) echoed"),
+                                   {plural(datagrams_, "%s datagram", "%s datagrams"),
+                                    plural(bytes_, "%s byte", "%s bytes")});
         if (refused_ > 0) {
-            summary += ", " + std::to_string(refused_) + " refused by the loop guard";
+            summary += fill(tr_plural(", %s refused by the loop guard",
+                                      ", %s refused by the loop guard", refused_),
+                            {std::to_string(refused_)});
         }
         status_.line(summary);
         return exit_ok;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string>
+#include <vector>
 
 using namespace echo::test;
 
@@ -33,12 +35,26 @@ std::string plain(const std::string& roff) {
     return std::regex_replace(std::regex_replace(roff, fonts, ""), hyphen, "-");
 }
 
+// A page's headings, in its language: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, STATUS LINES, EXIT
+// STATUS, EXAMPLES, SEE ALSO.
+const std::vector<std::string> english{"NAME",         "SYNOPSIS",    "DESCRIPTION", "OPTIONS",
+                                       "STATUS LINES", "EXIT STATUS", "EXAMPLES",    "SEE ALSO"};
+const std::vector<std::string> spanish{"NOMBRE",   "SINOPSIS",         "DESCRIPCIÓN",
+                                       "OPCIONES", "LÍNEAS DE ESTADO", "ESTADO DE SALIDA",
+                                       "EJEMPLOS", "VÉASE TAMBIÉN"};
+
 struct Page {
     std::string program;
     std::string man_path;
+    const std::vector<std::string>& headings;
 };
 
-const Page pages[] = {{"echo-server", ECHO_SERVER_MAN}, {"echo-client", ECHO_CLIENT_MAN}};
+// The Spanish pages list the same options as the English ones: --help names the same options
+// in every language (tests/e2e/spanish_test.cpp).
+const Page pages[] = {{"echo-server", ECHO_SERVER_MAN, english},
+                      {"echo-client", ECHO_CLIENT_MAN, english},
+                      {"echo-server", ECHO_SERVER_MAN_ES, spanish},
+                      {"echo-client", ECHO_CLIENT_MAN_ES, spanish}};
 
 std::string program_path(const std::string& program) {
     return program == "echo-server" ? server_path() : client_path();
@@ -55,7 +71,7 @@ TEST_CASE("The man page documents every option --help lists and no other", "[ins
         REQUIRE(listed.count("--help") == 1);
         REQUIRE(listed.count("-V") == 1);
 
-        const std::string options = section(read_document(page.man_path), "OPTIONS");
+        const std::string options = section(read_document(page.man_path), page.headings[3]);
         REQUIRE_FALSE(options.empty());
         const auto documented = options_named_in(plain(options));
         for (const std::string& option : listed) {
@@ -77,13 +93,12 @@ TEST_CASE("The man pages have the sections a reader looks for", "[install]") {
         std::transform(title.begin(), title.end(), title.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         CHECK(text.find("\n.TH " + title + " 1 ") != std::string::npos);
-        for (const char* heading : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "STATUS LINES",
-                                    "EXIT STATUS", "EXAMPLES", "SEE ALSO"}) {
+        for (const std::string& heading : page.headings) {
             CAPTURE(heading);
             CHECK_FALSE(section(text, heading).empty());
         }
-        CHECK(section(text, "NAME").rfind(page.program + " \\- ", 0) == 0);
-        const std::string see_also = plain(section(text, "SEE ALSO"));
+        CHECK(section(text, page.headings[0]).rfind(page.program + " \\- ", 0) == 0);
+        const std::string see_also = plain(section(text, page.headings[7]));
         for (const char* reference : {"nc (1)", "ncat (1)", "socat (1)"}) {
             CAPTURE(reference);
             CHECK(see_also.find(reference) != std::string::npos);

@@ -224,8 +224,8 @@ std::string Process::wait_for_line(const std::string& needle, std::chrono::milli
     }
 }
 
-std::uint16_t Process::wait_listening(std::chrono::milliseconds timeout) {
-    const std::string line = wait_for_line("[+] Listening on ", timeout);
+std::uint16_t Process::wait_listening(std::chrono::milliseconds timeout, const std::string& start) {
+    const std::string line = wait_for_line(start, timeout);
     const std::size_t open = line.rfind(" (");
     const std::size_t colon = line.rfind(':', open);
     return static_cast<std::uint16_t>(std::stoul(line.substr(colon + 1, open - colon - 1)));

@@ -46,8 +46,10 @@ class Process {
     // after `timeout`. Lines read so far are kept in err().
     std::string wait_for_line(const std::string& needle, std::chrono::milliseconds timeout = 10s);
 
-    // "[+] Listening on ADDR:PORT (...)": waits for the line and returns PORT.
-    std::uint16_t wait_listening(std::chrono::milliseconds timeout = 10s);
+    // "[+] Listening on ADDR:PORT (...)": waits for the line and returns PORT. `start`: the
+    // line's start in another language ("[+] Escuchando en ").
+    std::uint16_t wait_listening(std::chrono::milliseconds timeout = 10s,
+                                 const std::string& start = "[+] Listening on ");
 
     // Reads standard output until it holds `needle`, or throws after `timeout`; returns all of
     // standard output read so far (finish() returns it too).
