@@ -12,11 +12,14 @@
 #include "echo/address.hpp"
 #include "echo/socket.hpp"
 
+#include <algorithm>
 #include <clocale>
 #include <csignal>
 #include <cstdlib>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sys/socket.h>
@@ -92,8 +95,24 @@ struct SpanishServer {
     const InSpanish spanish
 
 const std::string loopback_hint =
-    "[hint] Solo esta máquina puede conectarse aquí (loopback). Para aceptar otras máquinas,\n"
-    "[hint] escuche en todas las direcciones: -H 0.0.0.0 (IPv4), -H :: (IPv6), o ambas.\n";
+    "[hint] Solo esta máquina puede conectarse (loopback). Para aceptar otras,\n"
+    "[hint] escuche en cualquier dirección: -H 0.0.0.0 (IPv4), -H :: (IPv6) o ambas.\n";
+
+// Columns on a terminal: UTF-8 characters, not bytes.
+std::size_t columns(std::string_view line) {
+    return static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    }));
+}
+
+// Status and hint lines fit 80 columns in Spanish too.
+void check_widths(const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        CAPTURE(line);
+        CHECK(columns(line) <= 80);
+    }
+}
 
 const std::string refused_hint =
     "[hint] ¿Está echo-server en marcha en esa dirección y puerto? Compruebe -H y -p.\n"
@@ -114,6 +133,7 @@ TEST_CASE("In Spanish the two-terminal demo says every status line in Spanish", 
     CHECK(done.err.substr(0, listening.size() + loopback_hint.size()) == listening + loopback_hint);
     CHECK(contains(done.err, "[+] Cliente conectado: 127.0.0.1:"));
     CHECK(contains(done.err, " desconectado (eco de 15 bytes)\n"));
+    check_widths(done.err);
 }
 
 TEST_CASE("In Spanish UDP, -k and the stop say their lines in Spanish, 1 in the singular",
@@ -209,6 +229,20 @@ TEST_CASE("In Spanish the errors already tested in English read in Spanish", "[e
         // The cause is strerror(3)'s, in Spanish where glibc's own catalogue is installed.
         CHECK(contains(reply.err, "echo-client: conectar con 127.0.0.1:" + port + ": "));
         CHECK(contains(reply.err, refused_hint));
+        check_widths(reply.err);
+    }
+    SECTION("a refused UDP datagram: the hints in Spanish, within 80 columns") {
+        const std::string port = [] {
+            const echo::Socket gone = bind_loopback(SOCK_DGRAM);
+            return port_of(gone);
+        }();
+        const auto reply = run(udp_client(port, {"hola"}));
+        CHECK(reply.exit_code == 1);
+        CHECK(contains(reply.err, "echo-client: enviar a 127.0.0.1:" + port + ": "));
+        CHECK(contains(reply.err, "[hint] Nada escucha UDP en ese puerto: el datagrama salió, y "
+                                  "el host respondió\n[hint] \"port unreachable\". ¿Está en "
+                                  "marcha el servidor, iniciado con -u?\n"));
+        check_widths(reply.err);
     }
     SECTION("a port in use: the bind step in Spanish") {
         SpanishServer server;
