@@ -20,7 +20,19 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
     std::size_t sent = 0;
     std::size_t received = 0;
     const std::string& server = trace.peer();
+    // A socket has room far more often than not: send before waiting, then wait before each
+    // read, so that a short message costs send, poll, recv, and no read that would block.
     for (;;) {
+        if (sent < message.size()) {
+            const IoResult r = send_some(sock, message.subspan(sent));
+            if (r.status == IoStatus::error) {
+                throw_error(r.error, "send to " + server);
+            }
+            if (r.bytes > 0) {
+                trace.sent(message.subspan(sent, r.bytes));
+                sent += r.bytes;
+            }
+        }
         if (received == message.size()) {
             if (finish) {
                 shutdown_write(sock); // our FIN, once the echo is safely here
@@ -37,16 +49,6 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
             throw EchoFailure("no echo from " + server + " within the timeout (" +
                               std::to_string(received) + " of " + plural(message.size(), "byte") +
                               " back)");
-        }
-        if (sent < message.size()) {
-            const IoResult r = send_some(sock, message.subspan(sent));
-            if (r.status == IoStatus::error) {
-                throw_error(r.error, "send to " + server);
-            }
-            if (r.bytes > 0) {
-                trace.sent(message.subspan(sent, r.bytes));
-                sent += r.bytes;
-            }
         }
         const IoResult r = receive_some(sock, echo.subspan(received));
         if (r.status == IoStatus::eof) {

@@ -65,7 +65,7 @@ bool stop_requested() noexcept {
 
 ShutdownOnStop::ShutdownOnStop(int socket) noexcept {
     stop_shuts_down = socket;
-    if (stop_requested()) {
+    if (socket >= 0 && stop_requested()) {
         ::shutdown(socket, SHUT_RDWR); // the signal came before we were armed
     }
 }
