@@ -63,4 +63,7 @@ int poll_for(std::span<pollfd> fds, std::chrono::milliseconds timeout);
 
 void set_nonblocking(int fd, bool on);
 
+// SO_RCVTIMEO: a blocking read of `sock` waits at most `timeout`, then fails as "would block".
+void set_receive_timeout(int sock, std::chrono::milliseconds timeout);
+
 } // namespace echo

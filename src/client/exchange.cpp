@@ -21,7 +21,19 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
     std::size_t sent = 0;
     std::size_t received = 0;
     const std::string& server = trace.peer();
+    // A socket has room far more often than not: send before waiting, then wait before each
+    // read, so that a short message costs send, poll, recv, and no read that would block.
     for (;;) {
+        if (sent < message.size()) {
+            const IoResult r = send_some(sock, message.subspan(sent));
+            if (r.status == IoStatus::error) {
+                throw_error(r.error, "send to " + server);
+            }
+            if (r.bytes > 0) {
+                trace.sent(message.subspan(sent, r.bytes));
+                sent += r.bytes;
+            }
+        }
         if (received == message.size()) {
             if (finish) {
                 shutdown_write(sock); // our FIN, once the echo is safely here
@@ -38,16 +50,6 @@ bool exchange(int sock, std::span<const std::byte> message, std::span<std::byte>
             throw EchoFailure(fill(
                 tr("no echo from %s within the timeout (%s of %s back)"),
                 {server, std::to_string(received), plural(message.size(), "%s byte", "%s bytes")}));
-        }
-        if (sent < message.size()) {
-            const IoResult r = send_some(sock, message.subspan(sent));
-            if (r.status == IoStatus::error) {
-                throw_error(r.error, "send to " + server);
-            }
-            if (r.bytes > 0) {
-                trace.sent(message.subspan(sent, r.bytes));
-                sent += r.bytes;
-            }
         }
         const IoResult r = receive_some(sock, echo.subspan(received));
         if (r.status == IoStatus::eof) {

@@ -120,6 +120,7 @@ struct UdpRound {
     std::span<std::byte> reply;
     RoundReport& report;
     EchoMatcher& matcher;
+    bool blocking; // the socket blocks, up to the timeout (SO_RCVTIMEO), and a stop wakes it
 
     [[nodiscard]] RoundEnd run(std::uint64_t round) const {
         for (unsigned attempt = 0; attempt <= options.retries; ++attempt) {
@@ -130,16 +131,26 @@ struct UdpRound {
                 throw_error(sent.error, "send to " + name);
             }
             status.sent(name, datagram);
-            for (;;) {
-                const Wakeup woke = wait_until(sock, POLLIN, start + options.timeout);
-                if (woke == Wakeup::stopped) {
-                    return RoundEnd::stopped;
-                }
-                if (woke == Wakeup::timed_out) {
-                    break; // this try is lost; send again, or give the round up
+            for (bool first = true;; first = false) {
+                // The first read of a try blocks by itself (no poll(2) per round); a stray
+                // datagram's successors wait for what is left of the try.
+                if (!(blocking && first)) {
+                    const Wakeup woke = wait_until(sock, POLLIN, start + options.timeout);
+                    if (woke == Wakeup::stopped) {
+                        return RoundEnd::stopped;
+                    }
+                    if (woke == Wakeup::timed_out) {
+                        break; // this try is lost; send again, or give the round up
+                    }
                 }
                 const Received got = receive_from(sock, reply);
+                if (blocking && stop_requested()) {
+                    return RoundEnd::stopped; // ShutdownOnStop woke the read
+                }
                 if (got.io.status == IoStatus::would_block) {
+                    if (blocking && first) {
+                        break; // SO_RCVTIMEO: this try is lost
+                    }
                     continue;
                 }
                 if (got.io.status == IoStatus::error) {
@@ -183,10 +194,17 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
     report.protocol = "udp";
     report.payload_bytes = datagram.size();
     EchoMatcher matcher(datagram, report);
-    UdpRound one_round{options,  socket.fd(), server, name,   status,
-                       datagram, reply,       report, matcher};
-
     install_stop_handlers();
+    // Blocking reads that time out by themselves; --explain keeps the calls it shows.
+    const bool blocking = !options.explain && options.timeout.count() > 0;
+    if (blocking) {
+        set_nonblocking(socket.fd(), false);
+        set_receive_timeout(socket.fd(), options.timeout);
+    }
+    const ShutdownOnStop wakes(blocking ? socket.fd() : -1);
+    UdpRound one_round{options,  socket.fd(), server, name,    status,
+                       datagram, reply,       report, matcher, blocking};
+
     bool stopped = false;
     try {
         for (std::uint64_t round = 1; round <= options.count; ++round) {

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace echo {
@@ -15,6 +16,7 @@ namespace echo {
 namespace {
 
 volatile std::sig_atomic_t stop_flag = 0;
+volatile std::sig_atomic_t stop_shuts_down = -1; // a descriptor, or -1
 int stop_pipe[2] = {-1, -1};
 
 extern "C" void on_stop_signal(int /*signal*/) {
@@ -22,6 +24,10 @@ extern "C" void on_stop_signal(int /*signal*/) {
     stop_flag = 1;
     const char byte = 's';
     [[maybe_unused]] const ssize_t ignored = ::write(stop_pipe[1], &byte, 1);
+    const int blocked = stop_shuts_down;
+    if (blocked >= 0) {
+        ::shutdown(blocked, SHUT_RDWR); // async-signal-safe: wakes a call blocked on it
+    }
     errno = saved;
 }
 
@@ -55,6 +61,17 @@ int stop_fd() noexcept {
 
 bool stop_requested() noexcept {
     return stop_flag != 0;
+}
+
+ShutdownOnStop::ShutdownOnStop(int socket) noexcept {
+    stop_shuts_down = socket;
+    if (socket >= 0 && stop_requested()) {
+        ::shutdown(socket, SHUT_RDWR); // the signal came before we were armed
+    }
+}
+
+ShutdownOnStop::~ShutdownOnStop() {
+    stop_shuts_down = -1;
 }
 
 } // namespace echo

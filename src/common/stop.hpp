@@ -13,4 +13,15 @@ int stop_fd() noexcept;
 
 bool stop_requested() noexcept;
 
+// While it lives, a stop also shuts `socket` (unless -1) down (SHUT_RDWR), so that a blocking recv,
+// send or splice on it returns (end of stream, EPIPE) instead of waiting on: a loop of blocking
+// calls then needs no poll(2) per chunk to notice a stop. Destroy it before closing the socket.
+class ShutdownOnStop {
+  public:
+    explicit ShutdownOnStop(int socket) noexcept;
+    ~ShutdownOnStop();
+    ShutdownOnStop(const ShutdownOnStop&) = delete;
+    ShutdownOnStop& operator=(const ShutdownOnStop&) = delete;
+};
+
 } // namespace echo

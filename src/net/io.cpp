@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 namespace echo {
@@ -154,6 +155,15 @@ void set_nonblocking(int fd, bool on) {
     const int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
     if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) < 0) {
         throw_errno("fcntl");
+    }
+}
+
+void set_receive_timeout(int sock, std::chrono::milliseconds timeout) {
+    timeval value{};
+    value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    value.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
+    if (::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof(value)) != 0) {
+        throw_errno("setsockopt SO_RCVTIMEO");
     }
 }
 

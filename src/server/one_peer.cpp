@@ -72,10 +72,17 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     status.line(fill(tr("Client connected: %s"), {peer}));
     ConnectionTrace trace(status, peer);
     // recv and send, until the peer's FIN
-    const EchoOutcome outcome =
-        echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
-                       options.splice && !options.explain ? EchoPath::fastest : EchoPath::portable,
-                       options.read_size.value_or(0));
+    EchoOutcome outcome;
+    {
+        // Blocking calls, one per chunk, and no poll(2) between them: a stop shuts the peer
+        // down, which wakes them. --explain keeps the non-blocking calls it shows.
+        set_nonblocking(accepted->socket.fd(), options.explain);
+        const ShutdownOnStop wakes(accepted->socket.fd());
+        outcome = echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
+                                 options.splice && !options.explain ? EchoPath::fastest
+                                                                    : EchoPath::portable,
+                                 options.read_size.value_or(0));
+    }
     // close
     accepted->socket.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? tr("peer closed, echo complete")

@@ -52,7 +52,7 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
                 written = 0;
                 continue;
             }
-            if (result.status == IoStatus::eof) {
+            if (result.status == IoStatus::eof && !stop_pending(stop_fd)) {
                 // The peer shut down its write side and everything it sent has been echoed:
                 // send our FIN too. A peer that already left makes this fail; nothing is lost.
                 trace.peer_closed_write();
@@ -62,6 +62,10 @@ EchoOutcome echo_by_copy(int peer, int stop_fd, ConnectionTrace& trace, EchoOutc
             }
             waiting_for = POLLIN;
             outcome.failure.step = "recv from";
+        }
+        if (result.status != IoStatus::would_block && stop_pending(stop_fd)) {
+            outcome.end = EchoOutcome::End::stopped; // a stop shut a blocking peer down
+            return outcome;
         }
         if (result.status == IoStatus::error) {
             outcome.end = EchoOutcome::End::failed;

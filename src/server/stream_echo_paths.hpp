@@ -8,9 +8,12 @@
 
 #include "echo/io.hpp"
 
+#include <cerrno>
 #include <cstddef>
 #include <span>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace echo::detail {
 
@@ -22,6 +25,14 @@ inline bool wait_or_stop(int peer, short events, int stop_fd) {
 // Whether a stop was requested, without waiting.
 inline bool stop_pending(int stop_fd) {
     return wait_for(-1, 0, std::chrono::milliseconds(0), stop_fd) == Wakeup::stopped;
+}
+
+// Whether a call that returned `n` (0 or -1 with errno) did so because a stop was asked for: on a
+// blocking peer, ShutdownOnStop (stop.hpp) wakes the call with an end of stream or EPIPE, which
+// is then neither. "Would block" and EINTR are never a stop's doing; other ends cost one poll(2).
+inline bool stopped_meanwhile(ssize_t n, int stop_fd) {
+    return (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) &&
+           stop_pending(stop_fd);
 }
 
 // How often a loop that never has to wait looks for a stop anyway.

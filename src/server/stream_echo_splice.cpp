@@ -18,7 +18,8 @@ namespace {
 
 // The pipe between the two splices. It holds references to the socket's pages, not copies: 1 MiB
 // (the usual pipe-max-size) means fewer calls per byte than the default 64 KiB (measured in
-// bench/: about 10% more throughput). If the kernel refuses, the default serves.
+// bench/: about 10% more throughput). If the kernel refuses, the default serves. The pipe blocks,
+// so that splice(2) blocks or not as the peer's socket does (a blocking one: one call a chunk).
 constexpr int wanted_pipe_bytes = 1024 * 1024;
 
 struct Pipe {
@@ -29,7 +30,7 @@ struct Pipe {
 
 bool open_pipe(Pipe& pipe) {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
         return false;
     }
     pipe.read_end.reset(fds[0]);
@@ -57,7 +58,7 @@ bool byte_waiting(int peer) {
 }
 
 // Hands what is still in the pipe (already read from the peer, not yet echoed) to the portable
-// loop. The pipe is non-blocking and holds at most its capacity.
+// loop; the pipe holds exactly `in_pipe` bytes, so no read waits.
 SpliceEnd hand_over(const Pipe& pipe, std::size_t in_pipe, EchoOutcome outcome) {
     SpliceEnd end{true, outcome, std::vector<std::byte>(in_pipe)};
     std::size_t got = 0;
@@ -95,8 +96,7 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
         short waiting_for = 0;
         ssize_t n = 0;
         if (in_pipe > 0) {
-            n = ::splice(pipe.read_end.fd(), nullptr, peer, nullptr, in_pipe,
-                         SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            n = ::splice(pipe.read_end.fd(), nullptr, peer, nullptr, in_pipe, SPLICE_F_MOVE);
             if (n > 0) {
                 in_pipe -= static_cast<std::size_t>(n);
                 outcome.bytes += static_cast<std::uint64_t>(n);
@@ -107,20 +107,23 @@ SpliceEnd echo_by_splice(int peer, int stop_fd) {
             outcome.failure.step = "send to";
         } else {
             // The pipe is empty, so "would block" can only be the socket's.
-            n = ::splice(peer, nullptr, pipe.write_end.fd(), nullptr, pipe.capacity,
-                         SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            n = ::splice(peer, nullptr, pipe.write_end.fd(), nullptr, pipe.capacity, SPLICE_F_MOVE);
             if (n > 0) {
                 in_pipe = static_cast<std::size_t>(n);
                 woken_for = 0;
                 continue;
             }
-            if (n == 0 && !byte_waiting(peer)) {
+            if (n == 0 && !byte_waiting(peer) && !stopped_meanwhile(n, stop_fd)) {
                 // End of stream and the pipe is empty: all echoed, send our FIN too.
                 shutdown_write(peer);
                 return {false, outcome, {}};
             }
             waiting_for = POLLIN;
             outcome.failure.step = "recv from";
+        }
+        if (stopped_meanwhile(n, stop_fd)) {
+            outcome.end = EchoOutcome::End::stopped;
+            return {false, outcome, {}};
         }
         // splice(2) never reads past urgent data (MSG_OOB), even inline (SO_OOBINLINE): there it
         // would block while poll(2) says readable, so that polling again would spin, or, once

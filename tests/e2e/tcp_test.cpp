@@ -206,6 +206,31 @@ TEST_CASE("SIGTERM stops a server in the middle of a peer, exit 0", "[e2e]") {
     CHECK(read_to_eof(socket.fd()).empty()); // the server closed our connection
 }
 
+TEST_CASE("SIGTERM stops a server blocked on a peer that never reads its echo, exit 0", "[e2e]") {
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{}, std::vector<std::string>{"--no-splice"}}) {
+        CAPTURE(extra);
+        Server server(extra);
+        echo::Socket socket = connect_raw(server.port);
+        server.process.wait_for_line("Client connected");
+        // Send until our writes block: the server's echo then has nowhere to go.
+        echo::set_nonblocking(socket.fd(), true);
+        const std::string chunk(64 * 1024, 'b');
+        for (std::size_t sent = 0; sent < 256 * 1024 * 1024;) {
+            const auto result = echo::send_some(socket.fd(), std::as_bytes(std::span(chunk)));
+            if (result.status == echo::IoStatus::ok) {
+                sent += result.bytes;
+            } else if (!echo::wait_for(socket.fd(), POLLOUT, 1s)) {
+                break;
+            }
+        }
+        server.process.signal(SIGTERM);
+        const auto done = server.process.finish("", 10s);
+        CHECK(done.exit_code == 0);
+        CHECK(done.err.find("Stopped by signal") != std::string::npos);
+    }
+}
+
 TEST_CASE("IPv6 loopback works in both programs", "[e2e]") {
     Server server({}, "::1");
     CHECK(first_line(server.process.err()) ==
