@@ -8,8 +8,8 @@
 #include "server_modes.hpp"
 
 #include <cerrno>
-#include <csignal>
 #include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <optional>

@@ -131,8 +131,8 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         } else if (option == inetd_option) {
             options.inetd = true;
         } else if (apply_common_option(option, optarg, true, options)) {
-            options.address_given = options.address_given || option == 'p' || option == '4' ||
-                                    option == '6';
+            options.address_given =
+                options.address_given || option == 'p' || option == '4' || option == '6';
         } else {
             throw UsageError(rejection(argc, argv, long_options));
         }

@@ -111,7 +111,8 @@ TEST_CASE("TCP and UDP passed together (as echo-server.socket does) are both ser
     const echo::Socket reserve = reserve_port();
     const std::uint16_t port = echo::local_address(reserve.fd()).port();
     const std::string where = "127.0.0.1:" + std::to_string(port);
-    Process server({activate, "-l", where, activate, "--datagram", "-l", where, server_path(), "-k"});
+    Process server(
+        {activate, "-l", where, activate, "--datagram", "-l", where, server_path(), "-k"});
     const echo::Socket first = connect_when_listening(port);
     server.wait_for_line("Listening on " + where + " (UDP)");
     CHECK(echo_of(first, "tcp") == "tcp");
@@ -143,8 +144,7 @@ TEST_CASE("Passed sockets refuse -p, a Unix-domain socket, and what is not a soc
               std::string::npos);
     }
     SECTION("a Unix-domain socket") {
-        const std::string path =
-            "/tmp/echo-activation-" + std::to_string(::getpid()) + ".sock";
+        const std::string path = "/tmp/echo-activation-" + std::to_string(::getpid()) + ".sock";
         ::unlink(path.c_str());
         Process server({activate, "-l", path, server_path(), "-k"});
         server.wait_for_line("Listening on " + path);
@@ -152,8 +152,8 @@ TEST_CASE("Passed sockets refuse -p, a Unix-domain socket, and what is not a soc
         sockaddr_un address{};
         address.sun_family = AF_UNIX;
         path.copy(address.sun_path, sizeof(address.sun_path) - 1);
-        CHECK(::connect(peer.fd(), reinterpret_cast<const sockaddr*>(&address),
-                        sizeof(address)) == 0);
+        CHECK(::connect(peer.fd(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) ==
+              0);
         const auto done = server.finish();
         ::unlink(path.c_str());
         CHECK(done.exit_code == 1);
@@ -162,12 +162,12 @@ TEST_CASE("Passed sockets refuse -p, a Unix-domain socket, and what is not a soc
               std::string::npos);
     }
     SECTION("not a socket; and LISTEN_PID of another process is ignored") {
-        const auto done = run({"sh", "-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" 3</dev/null",
-                               server_path()});
+        const auto done =
+            run({"sh", "-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" 3</dev/null", server_path()});
         CHECK(done.exit_code == 1);
         CHECK(done.err == "echo-server: descriptor 3 from the service manager is not a socket\n");
-        Process other({"sh", "-c", "LISTEN_PID=1 LISTEN_FDS=1 exec \"$0\" -p 0 3</dev/null",
-                       server_path()});
+        Process other(
+            {"sh", "-c", "LISTEN_PID=1 LISTEN_FDS=1 exec \"$0\" -p 0 3</dev/null", server_path()});
         CHECK(other.wait_listening() != 0); // bound its own socket
     }
 }
