@@ -69,7 +69,8 @@ void take(int fd, PassedSockets& passed) {
     }
     if (type == SOCK_STREAM && get_option(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") == 0) {
         throw refused(fd, tr_noop("descriptor %s from the service manager is a TCP socket that "
-                                  "does not listen (for Accept=yes, use --inetd)"));
+                                  "does not listen (Accept=yes: use --inetd with "
+                                  "StandardInput=socket)"));
     }
     set_nonblocking(fd, true);
     prepare_listener(fd, type, address.family());

@@ -41,6 +41,7 @@ TEST_CASE("The systemd units: port 7, TCP and UDP, and an ExecStart echo-server 
         words.push_back(word);
     }
     std::vector<char*> argv;
+    argv.reserve(words.size() + 1);
     for (std::string& word : words) {
         argv.push_back(word.data());
     }
