@@ -61,3 +61,16 @@ message(STATUS "bash completions go to ${echo_completions_dir}")
 install(FILES completions/echo-server completions/echo-client DESTINATION ${echo_completions_dir})
 
 install(FILES README.md LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# systemd units for the echo service on port 7 (dist/systemd/), installed, never enabled. The
+# service's ExecStart names the installed program, so it is written at install time, when the
+# prefix is known (cpack installs with its own, /usr).
+set(ECHO_SYSTEMD_UNIT_DIR "lib/systemd/system" CACHE STRING
+    "Where to install the systemd units (relative to the prefix, or absolute)")
+install(CODE "
+  set(ECHO_SERVER_PATH \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/echo-server\")
+  configure_file(\"${PROJECT_SOURCE_DIR}/dist/systemd/echo-server.service.in\"
+                 \"${PROJECT_BINARY_DIR}/dist/echo-server.service\" @ONLY)
+")
+install(FILES ${PROJECT_BINARY_DIR}/dist/echo-server.service dist/systemd/echo-server.socket
+        DESTINATION ${ECHO_SYSTEMD_UNIT_DIR})

@@ -14,6 +14,10 @@ namespace echo {
 // "setsockopt SO_REUSEADDR: ...", `name` being the option's.
 void set_option(int fd, int level, int option, int value, const char* name);
 
+// getsockopt(2) of an int value, such as SO_TYPE or SO_ACCEPTCONN. Throws std::system_error whose
+// what() reads "getsockopt SO_TYPE: Socket operation on non-socket".
+int get_option(int fd, int level, int option, const char* name);
+
 // A non-blocking socket of `socktype` bound to `address`, with IPV6_V6ONLY for IPv6 (so that
 // 127.0.0.1 and ::1 can share a port). Stream sockets get SO_REUSEADDR and listen. Datagram
 // sockets do not get SO_REUSEADDR, which would let two UDP servers share one port.

@@ -36,6 +36,9 @@ std::string explain_call(const Call& call, bool udp) {
     if (name == "setsockopt") {
         return tr("sets an option of the socket, here before it is used");
     }
+    if (name == "getsockopt") {
+        return tr("reads an option of the socket: here, what kind of socket we were given");
+    }
     if (name == "bind") {
         return tr("gives the socket its address and port (port 0: the kernel picks one)");
     }

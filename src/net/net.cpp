@@ -41,6 +41,21 @@ void set_option(int fd, int level, int option, int value, const char* name) {
     }
 }
 
+int get_option(int fd, int level, int option, const char* name) {
+    int value = 0;
+    socklen_t length = sizeof(value);
+    const int result = ::getsockopt(fd, level, option, &value, &length);
+    const int error = errno;
+    if (calls_observed()) [[unlikely]] {
+        detail::report_call("getsockopt", std::to_string(fd) + ", " + name, result, error, 0, {},
+                            result == 0 ? " (" + std::to_string(value) + ")" : std::string());
+    }
+    if (result != 0) {
+        throw_error(error, std::string("getsockopt ") + name);
+    }
+    return value;
+}
+
 Socket bind_to(const Address& address, int socktype) {
     Socket socket = open_socket(address.family(), socktype | SOCK_NONBLOCK);
     // SO_REUSEADDR lets a TCP server restart over connections in TIME_WAIT. UDP has no such

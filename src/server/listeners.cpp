@@ -39,13 +39,9 @@ std::vector<Listener> bind_all_once(std::vector<Address> addresses, int socktype
         address.set_port(port);
         try {
             Socket socket = bind_to(address, socktype);
-            if (socktype == SOCK_STREAM) {
-                receive_urgent_inline(socket.fd());
-            } else {
-                // Before anyone can learn our port: a datagram that came earlier would go
-                // without its destination address, which its answer must leave from.
-                enable_destination_info(socket.fd(), address.family());
-            }
+            // Before anyone can learn our port: a datagram that came earlier would go without
+            // its destination address, which its answer must leave from.
+            prepare_listener(socket.fd(), socktype, address.family());
             Address bound = local_address(socket.fd());
             port = bound.port();
             listeners.push_back({std::move(socket), bound});
@@ -61,6 +57,14 @@ std::vector<Listener> bind_all_once(std::vector<Address> addresses, int socktype
 }
 
 } // namespace
+
+void prepare_listener(int fd, int socktype, int family) {
+    if (socktype == SOCK_STREAM) {
+        receive_urgent_inline(fd);
+    } else {
+        enable_destination_info(fd, family);
+    }
+}
 
 std::vector<Listener> open_listeners(std::vector<Address> addresses, int socktype,
                                      const Status& status) {

@@ -22,6 +22,10 @@ struct Listener {
 std::vector<Listener> open_listeners(std::vector<Address> addresses, int socktype,
                                      const Status& status);
 
+// What every listener needs before its first peer, whoever bound it (bind_all_once below, or a
+// service manager): urgent data inline for TCP, each datagram's destination for UDP.
+void prepare_listener(int fd, int socktype, int family);
+
 // After the Listening lines: when every listener is on a loopback address, hints once that only
 // this machine can connect, and how to accept others.
 void hint_if_loopback_only(const std::vector<Listener>& listeners, const Status& status);

@@ -2,6 +2,7 @@
 // echo-server: listens, accepts one TCP peer, echoes its bytes until it closes, exits; with -k,
 // serves many peers at once until stopped; with --udp, echoes every datagram to its sender until
 // stopped.
+#include "activation.hpp"
 #include "echo/resolve.hpp"
 #include "explain_calls.hpp"
 #include "i18n.hpp"
@@ -38,6 +39,9 @@ int main(int argc, char* argv[]) {
         return Status(program, false).print(text) ? exit_ok : exit_failure;
     }
 
+    if (options.inetd) {
+        keep_stderr_off_the_connection(); // before Status readies its writer of stderr
+    }
     const Status status(program, options.quiet, options.verbose);
     try {
         if (options.explain) {
@@ -49,6 +53,12 @@ int main(int argc, char* argv[]) {
                           options.udp);
         }
         install_stop_handlers();
+        if (options.inetd) {
+            return serve_inetd(options, status);
+        }
+        if (PassedSockets passed = take_passed_sockets(); !passed.empty()) {
+            return serve_passed_sockets(options, std::move(passed), status);
+        }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
         std::vector<Address> addresses;
         for (const std::string& host : options.hosts) {
@@ -74,6 +84,9 @@ int main(int argc, char* argv[]) {
             return serve_many_tcp_peers(options, std::move(listeners), status);
         }
         return serve_one_tcp_peer(options, std::move(listeners), status);
+    } catch (const UsageError& error) { // options that do not fit the passed sockets
+        status.error(fill(tr("%s (try --help)"), {error.what()}));
+        return exit_usage;
     } catch (const std::exception& error) {
         status.error(translated_error(error));
         return exit_failure;

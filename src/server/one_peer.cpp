@@ -67,8 +67,12 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
         return exit_ok;
     }
     listeners.clear(); // one peer only: later connections are refused, not left waiting
+    return serve_connection(options, std::move(accepted->socket), accepted->peer.to_string(),
+                            status);
+}
 
-    const std::string peer = accepted->peer.to_string();
+int serve_connection(const ServerOptions& options, Socket connection, const std::string& peer,
+                     const Status& status) {
     status.line(fill(tr("Client connected: %s"), {peer}));
     ConnectionTrace trace(status, peer);
     // recv and send, until the peer's FIN
@@ -76,15 +80,15 @@ int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> liste
     {
         // Blocking calls, one per chunk, and no poll(2) between them: a stop shuts the peer
         // down, which wakes them. --explain keeps the non-blocking calls it shows.
-        set_nonblocking(accepted->socket.fd(), options.explain);
-        const ShutdownOnStop wakes(accepted->socket.fd());
-        outcome = echo_until_eof(accepted->socket.fd(), stop_fd(), trace,
+        set_nonblocking(connection.fd(), options.explain);
+        const ShutdownOnStop wakes(connection.fd());
+        outcome = echo_until_eof(connection.fd(), stop_fd(), trace,
                                  options.splice && !options.explain ? EchoPath::fastest
                                                                     : EchoPath::portable,
                                  options.read_size.value_or(0));
     }
     // close
-    accepted->socket.reset();
+    connection.reset();
     trace.ended(outcome.end == EchoOutcome::End::peer_finished ? tr("peer closed, echo complete")
                 : outcome.end == EchoOutcome::End::stopped
                     ? tr("stopped by signal")

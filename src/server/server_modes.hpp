@@ -19,6 +19,21 @@ namespace echo {
 int serve_one_tcp_peer(const ServerOptions& options, std::vector<Listener> listeners,
                        const Status& status);
 
+// The one peer's connection, accepted by us or by a super-server (--inetd): echoed until its end
+// of stream, then closed. `peer` names it in the status lines.
+int serve_connection(const ServerOptions& options, Socket connection, const std::string& peer,
+                     const Status& status);
+
+// --inetd: serve standard input, where a super-server (inetd, xinetd, tcpserver, systemd with
+// Accept=yes) put the connection it accepted; with --udp, the datagram socket it received on,
+// until stopped. Standard input and output that are not a socket (pipes) are echoed one to the
+// other until end of input.
+int serve_inetd(const ServerOptions& options, const Status& status);
+
+// --inetd: when standard error is the connection itself (inetd puts the socket on 0, 1 and 2),
+// points it at /dev/null, so that no status line lands in the peer's echo. Before any Status.
+void keep_stderr_off_the_connection();
+
 // -k: serve many TCP peers at once, accepting more as others leave, until stopped by a signal.
 // At most options.max_clients at a time; peers idle for options.idle_timeout are closed.
 int serve_many_tcp_peers(const ServerOptions& options, std::vector<Listener> listeners,

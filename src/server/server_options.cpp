@@ -13,6 +13,7 @@ constexpr int max_clients_option = 0x100;
 constexpr int idle_timeout_option = 0x101;
 constexpr int no_splice_option = 0x102;
 constexpr int read_size_option = 0x103;
+constexpr int inetd_option = 0x104;
 
 } // namespace
 
@@ -55,8 +56,14 @@ std::string server_usage() {
               "      --read-size N   read at most N bytes per call (1..262144; with --udp\n"
               "                      1..65536), to watch a message arrive in pieces; UDP:\n"
               "                      a longer datagram is cut to N, and the cut part echoed\n"
+              "      --inetd         serve the one connection on standard input, as inetd,\n"
+              "                      tcpserver or systemd (Accept=yes) start us; with --udp,\n"
+              "                      the datagram socket on standard input, until stopped\n"
               "  -h, --help          show this help and exit\n"
               "  -V, --version       show the version and exit\n"
+              "\n"
+              "Started by systemd with sockets passed (LISTEN_FDS), serves those instead of\n"
+              "binding: TCP, UDP or both (both need -k); -H, -p, -4 and -6 are then refused.\n"
               "\n"
               "Examples:\n"
               "  echo-server -p 0           one peer on localhost, any free port (printed)\n"
@@ -81,6 +88,7 @@ const option long_options[] = {
     {"no-splice", no_argument, nullptr, no_splice_option},
     {"read-size", required_argument, nullptr, read_size_option},
     {"explain", no_argument, nullptr, explain_option},
+    {"inetd", no_argument, nullptr, inetd_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -105,6 +113,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
                 host_given = true;
             }
             options.hosts.push_back(parse_host(optarg));
+            options.address_given = true;
         } else if (option == 'u') {
             options.udp = true;
         } else if (option == 'k') {
@@ -119,7 +128,12 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
             options.splice = false;
         } else if (option == read_size_option) {
             options.read_size = parse_count(optarg, "--read-size", 1, max_tcp_read_size);
-        } else if (!apply_common_option(option, optarg, true, options)) {
+        } else if (option == inetd_option) {
+            options.inetd = true;
+        } else if (apply_common_option(option, optarg, true, options)) {
+            options.address_given =
+                options.address_given || option == 'p' || option == '4' || option == '6';
+        } else {
             throw UsageError(rejection(argc, argv, long_options));
         }
     }
@@ -138,6 +152,10 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
     if (!options.splice && (options.keep_open || options.udp)) {
         throw UsageError(tr("--no-splice applies to the one-peer TCP mode, not -k or --udp"));
+    }
+    // Under a super-server the connection is already there: no address to choose, one peer.
+    if (options.inetd && (options.address_given || options.keep_open)) {
+        throw UsageError(tr("--inetd serves standard input: -H, -p, -4, -6 and -k do not apply"));
     }
     // A datagram buffer holds 64 KiB: checked once all is parsed, as --udp may come later.
     if (options.udp && options.read_size > max_udp_read_size) {

@@ -22,6 +22,9 @@ struct ServerOptions : CommonOptions {
     // --read-size: read at most this many bytes per call (TCP: then never splice(2); UDP: a
     // longer datagram is cut to it, and the cut part is echoed); nullopt: the buffer's size.
     std::optional<std::size_t> read_size;
+    // --inetd: serve the one connection (with --udp, the datagram socket) on standard input.
+    bool inetd = false;
+    bool address_given = false; // -H, -p, -4 or -6: refused with --inetd and passed sockets
 };
 
 // The largest --read-size: one peer's buffer (256 KiB), and a datagram's (64 KiB) with --udp.

@@ -430,3 +430,19 @@ TEST_CASE("Usage texts fit in 80 columns", "[options]") {
         }
     }
 }
+
+TEST_CASE("Option --inetd: standard input is the peer, so no address and no -k", "[options]") {
+    const echo::ServerOptions inetd = server({"--inetd"});
+    CHECK(inetd.inetd);
+    CHECK_FALSE(inetd.address_given);
+    CHECK(server({"--inetd", "--udp"}).udp);
+    CHECK(server({"-p", "7"}).address_given);
+    CHECK(server({"-H", "::"}).address_given);
+    CHECK(server({"-4"}).address_given);
+    CHECK_FALSE(server({"-k", "-u"}).address_given);
+    const std::string refusal = "--inetd serves standard input: -H, -p, -4, -6 and -k do not apply";
+    CHECK(usage_error([] { server({"--inetd", "-k"}); }) == refusal);
+    CHECK(usage_error([] { server({"--inetd", "-p", "7"}); }) == refusal);
+    CHECK(usage_error([] { server({"-H", "::", "--inetd"}); }) == refusal);
+    CHECK(usage_error([] { server({"--inetd", "-6"}); }) == refusal);
+}
