@@ -123,147 +123,191 @@ class Window {
 
 constexpr short ready_or_hung_up = POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL;
 
-} // namespace
+// One pump: netcat's readwrite() loop over four directions with its exit rules at the top, plus
+// the check of every echoed byte. The loop decides what to poll for and how long to wait; each
+// direction has one member that moves its bytes and returns false once it has failed.
+class Pump {
+  public:
+    Pump(int input, int output, int sock, ConnectionTrace& trace, const PumpOptions& options)
+        : input_(input), output_(output), sock_(sock), trace_(trace), timeout_(options.timeout),
+          window_(options.window) {}
 
-// One loop over four directions with its exit rules at the top, as netcat's readwrite(), the
-// check of every echoed byte, and the -v trace of each: kept whole on purpose (134 lines),
-// over even .clang-tidy's raised complexity threshold: split, its back-pressure rules (what to
-// poll for, when to send the FIN, when a timeout applies) would sit apart from the reads and
-// writes they govern.
-// NOLINTNEXTLINE(readability-function-cognitive-complexity)
-PumpResult pump(int input, int output, int sock, ConnectionTrace& trace,
-                const PumpOptions& options) {
-    Window window(options.window);
-    Buffer to_output;
-    bool input_open = true;
-    bool input_ended = false;
-    bool socket_readable = true;
-    bool write_side_open = true;
-    bool overrun = false; // more came back than was sent: count it, send nothing more
-    Clock::time_point overrun_deadline;
-    PumpResult result;
-
-    auto fail = [&result](PumpResult::Step step, int error) {
-        result.failed = step;
-        result.error = error;
-        return result;
-    };
-
-    for (;;) {
-        // Input ended and all of it is sent (or the echo overran): tell the server with a FIN.
-        if (!input_open && (window.all_sent() || overrun) && write_side_open) {
-            shutdown_write(sock);
-            write_side_open = false;
-            trace.closed_write();
-            result.input_finished = input_ended && window.all_sent();
-        }
-        // The server closed its side and everything it sent is written: done.
-        if (!socket_readable && to_output.empty()) {
-            if (overrun) {
-                result.surplus_counted = true;
-                return fail(PumpResult::Step::surplus, 0);
+    PumpResult run() {
+        for (;;) {
+            // Input ended and all of it is sent (or the echo overran): tell the server with a FIN.
+            if (!input_open_ && (window_.all_sent() || overrun_) && write_side_open_) {
+                shutdown_write(sock_);
+                write_side_open_ = false;
+                trace_.closed_write();
+                result_.input_finished = input_ended_ && window_.all_sent();
             }
-            return result;
+            // The server closed its side and everything it sent is written: done.
+            if (!socket_readable_ && to_output_.empty()) {
+                if (overrun_) {
+                    result_.surplus_counted = true;
+                    fail(PumpResult::Step::surplus, 0);
+                }
+                return result_;
+            }
+            std::array<pollfd, 3> fds = poll_set();
+            if (poll_for(fds, wait_time()) == 0) {
+                result_.window_full = input_open_ && !overrun_;
+                fail(overrun_ ? PumpResult::Step::surplus : PumpResult::Step::timeout, 0);
+                return result_;
+            }
+            if (!move_bytes(fds)) {
+                return result_;
+            }
         }
+    }
 
-        // Ask only for what we can act on: back-pressure keeps both buffers bounded.
-        enum { in, net, out };
-        std::array<pollfd, 3> fds{{{-1, 0, 0}, {sock, 0, 0}, {-1, 0, 0}}};
-        if (input_open && window.has_room()) {
-            fds[in] = {input, POLLIN, 0};
+  private:
+    enum { in, net, out };
+
+    // Ask only for what we can act on: back-pressure keeps both buffers bounded.
+    [[nodiscard]] std::array<pollfd, 3> poll_set() const {
+        std::array<pollfd, 3> fds{{{-1, 0, 0}, {sock_, 0, 0}, {-1, 0, 0}}};
+        if (input_open_ && window_.has_room()) {
+            fds[in] = {input_, POLLIN, 0};
         }
-        if (socket_readable && to_output.has_room()) {
+        if (socket_readable_ && to_output_.has_room()) {
             fds[net].events |= POLLIN;
         }
-        if (!window.all_sent() && write_side_open) {
+        if (!window_.all_sent() && write_side_open_) {
             fds[net].events |= POLLOUT;
         }
         if (fds[net].events == 0) {
             fds[net].fd = -1; // a hung-up socket would wake poll for nothing
         }
-        if (!to_output.empty()) {
-            fds[out] = {output, POLLOUT, 0};
+        if (!to_output_.empty()) {
+            fds[out] = {output_, POLLOUT, 0};
         }
-        // No limit while we wait for input (a person may be typing) or for our slow output. After
-        // the input, or while the full window holds input back, the server has `timeout` to move
-        // something: a server that echoes only after the end of input cannot stall us for ever.
-        // An overrun is counted for at most `timeout` in all.
-        std::chrono::milliseconds wait{-1};
-        if (overrun) {
-            wait = options.timeout.count() < 0
-                       ? options.timeout
-                       : std::max(std::chrono::milliseconds(0),
-                                  std::chrono::ceil<std::chrono::milliseconds>(overrun_deadline -
-                                                                               Clock::now()));
-        } else if ((!input_open || !window.has_room()) && to_output.empty()) {
-            wait = options.timeout;
-        }
-        const int ready = poll_for(fds, wait);
-        if (ready == 0) {
-            result.window_full = input_open && !overrun;
-            return fail(overrun ? PumpResult::Step::surplus : PumpResult::Step::timeout, 0);
-        }
-
-        if ((fds[in].revents & ready_or_hung_up) != 0) {
-            // Reading is possible after POLLHUP: read until read() itself says end of file.
-            const IoResult r = read_some(input, window.room());
-            if (r.status == IoStatus::ok) {
-                window.filled(r.bytes);
-            } else if (r.status == IoStatus::eof) {
-                input_open = false;
-                input_ended = true;
-            } else if (r.status == IoStatus::error) {
-                return fail(PumpResult::Step::read_input, r.error);
-            }
-        }
-        if ((fds[net].revents & ready_or_hung_up) != 0 && !window.all_sent() && write_side_open) {
-            const std::span<const std::byte> unsent = window.unsent();
-            const IoResult r = send_some(sock, unsent);
-            if (r.status == IoStatus::ok) {
-                trace.sent(unsent.first(r.bytes));
-                window.sent(r.bytes);
-                result.sent += r.bytes;
-            } else if (r.status == IoStatus::error) {
-                return fail(PumpResult::Step::send, r.error);
-            }
-        }
-        if ((fds[net].revents & (POLLIN | POLLHUP | POLLERR)) != 0 && socket_readable &&
-            to_output.has_room()) {
-            const std::span<std::byte> room = to_output.room();
-            const IoResult r = receive_some(sock, room);
-            if (r.status == IoStatus::ok) {
-                trace.received(room.first(r.bytes));
-                const std::size_t matched = window.check(room.first(r.bytes));
-                to_output.filled(matched);
-                if (matched < r.bytes && window.unechoed() > 0) {
-                    result.mismatch_at = window.echoed() + 1;
-                    return fail(PumpResult::Step::mismatch, 0);
-                }
-                if (matched < r.bytes) {
-                    result.surplus += r.bytes - matched;
-                    if (!overrun) {
-                        overrun = true;
-                        overrun_deadline = Clock::now() + options.timeout;
-                        input_open = false;
-                    }
-                }
-            } else if (r.status == IoStatus::eof) {
-                socket_readable = false;
-                trace.peer_closed_write();
-            } else if (r.status == IoStatus::error) {
-                return fail(PumpResult::Step::receive, r.error);
-            }
-        }
-        if ((fds[out].revents & ready_or_hung_up) != 0) {
-            const IoResult r = write_some(output, to_output.pending());
-            if (r.status == IoStatus::ok) {
-                to_output.drained(r.bytes);
-                result.received += r.bytes;
-            } else if (r.status == IoStatus::error) {
-                return fail(PumpResult::Step::write_output, r.error);
-            }
-        }
+        return fds;
     }
+
+    // No limit while we wait for input (a person may be typing) or for our slow output. After
+    // the input, or while the full window holds input back, the server has `timeout` to move
+    // something: a server that echoes only after the end of input cannot stall us for ever. An
+    // overrun is counted for at most `timeout` in all.
+    [[nodiscard]] std::chrono::milliseconds wait_time() const {
+        if (overrun_) {
+            if (timeout_.count() < 0) {
+                return timeout_;
+            }
+            return std::max(
+                std::chrono::milliseconds(0),
+                std::chrono::ceil<std::chrono::milliseconds>(overrun_deadline_ - Clock::now()));
+        }
+        if ((!input_open_ || !window_.has_room()) && to_output_.empty()) {
+            return timeout_;
+        }
+        return std::chrono::milliseconds(-1);
+    }
+
+    bool move_bytes(const std::array<pollfd, 3>& fds) {
+        const bool net_ready = (fds[net].revents & ready_or_hung_up) != 0;
+        const bool net_readable = (fds[net].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+        return ((fds[in].revents & ready_or_hung_up) == 0 || read_input()) &&
+               (!net_ready || window_.all_sent() || !write_side_open_ || send_to_server()) &&
+               (!net_readable || !socket_readable_ || !to_output_.has_room() || receive_echo()) &&
+               ((fds[out].revents & ready_or_hung_up) == 0 || write_output());
+    }
+
+    bool read_input() {
+        // Reading is possible after POLLHUP: read until read() itself says end of file.
+        const IoResult r = read_some(input_, window_.room());
+        if (r.status == IoStatus::ok) {
+            window_.filled(r.bytes);
+        } else if (r.status == IoStatus::eof) {
+            input_open_ = false;
+            input_ended_ = true;
+        } else if (r.status == IoStatus::error) {
+            return fail(PumpResult::Step::read_input, r.error);
+        }
+        return true;
+    }
+
+    bool send_to_server() {
+        const std::span<const std::byte> unsent = window_.unsent();
+        const IoResult r = send_some(sock_, unsent);
+        if (r.status == IoStatus::ok) {
+            trace_.sent(unsent.first(r.bytes));
+            window_.sent(r.bytes);
+            result_.sent += r.bytes;
+        } else if (r.status == IoStatus::error) {
+            return fail(PumpResult::Step::send, r.error);
+        }
+        return true;
+    }
+
+    bool receive_echo() {
+        const std::span<std::byte> room = to_output_.room();
+        const IoResult r = receive_some(sock_, room);
+        if (r.status == IoStatus::eof) {
+            socket_readable_ = false;
+            trace_.peer_closed_write();
+        } else if (r.status == IoStatus::error) {
+            return fail(PumpResult::Step::receive, r.error);
+        }
+        if (r.status != IoStatus::ok) {
+            return true;
+        }
+        trace_.received(room.first(r.bytes));
+        const std::size_t matched = window_.check(room.first(r.bytes));
+        to_output_.filled(matched);
+        if (matched < r.bytes && window_.unechoed() > 0) {
+            result_.mismatch_at = window_.echoed() + 1;
+            return fail(PumpResult::Step::mismatch, 0);
+        }
+        if (matched < r.bytes) {
+            result_.surplus += r.bytes - matched;
+            if (!overrun_) { // more came back than was sent: count it, send nothing more
+                overrun_ = true;
+                overrun_deadline_ = Clock::now() + timeout_;
+                input_open_ = false;
+            }
+        }
+        return true;
+    }
+
+    bool write_output() {
+        const IoResult r = write_some(output_, to_output_.pending());
+        if (r.status == IoStatus::ok) {
+            to_output_.drained(r.bytes);
+            result_.received += r.bytes;
+        } else if (r.status == IoStatus::error) {
+            return fail(PumpResult::Step::write_output, r.error);
+        }
+        return true;
+    }
+
+    bool fail(PumpResult::Step step, int error) {
+        result_.failed = step;
+        result_.error = error;
+        return false;
+    }
+
+    int input_;
+    int output_;
+    int sock_;
+    ConnectionTrace& trace_;
+    std::chrono::milliseconds timeout_;
+    Window window_;
+    Buffer to_output_;
+    bool input_open_ = true;
+    bool input_ended_ = false;
+    bool socket_readable_ = true;
+    bool write_side_open_ = true;
+    bool overrun_ = false;
+    Clock::time_point overrun_deadline_;
+    PumpResult result_;
+};
+
+} // namespace
+
+PumpResult pump(int input, int output, int sock, ConnectionTrace& trace,
+                const PumpOptions& options) {
+    return Pump(input, output, sock, trace, options).run();
 }
 
 } // namespace echo
