@@ -13,8 +13,6 @@
 #include <span>
 #include <vector>
 
-#include <sys/types.h>
-
 namespace echo::detail {
 
 // Waits until `peer` is ready for `events` or a stop is requested; true means stop.
@@ -27,12 +25,17 @@ inline bool stop_pending(int stop_fd) {
     return wait_for(-1, 0, std::chrono::milliseconds(0), stop_fd) == Wakeup::stopped;
 }
 
-// Whether a call that returned `n` (0 or -1 with errno) did so because a stop was asked for: on a
-// blocking peer, ShutdownOnStop (stop.hpp) wakes the call with an end of stream or EPIPE, which
-// is then neither. "Would block" and EINTR are never a stop's doing; other ends cost one poll(2).
-inline bool stopped_meanwhile(ssize_t n, int stop_fd) {
-    return (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) &&
-           stop_pending(stop_fd);
+// Whether a call on `peer` that ended the stream (`error` 0) or failed with `error` did so because
+// a stop was asked for: on a blocking peer, ShutdownOnStop (stop.hpp) wakes the call with an end
+// of stream or EPIPE, which is then neither. "Would block" and EINTR are never a stop's doing;
+// other ends cost one poll(2).
+inline bool stopped_meanwhile(int error, int stop_fd) {
+    return error != EAGAIN && error != EWOULDBLOCK && error != EINTR && stop_pending(stop_fd);
+}
+
+// The same for an IoResult, whose calls already retried EINTR.
+inline bool stopped_meanwhile(const IoResult& result, int stop_fd) {
+    return result.status != IoStatus::would_block && stop_pending(stop_fd);
 }
 
 // How often a loop that never has to wait looks for a stop anyway.

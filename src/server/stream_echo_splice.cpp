@@ -6,6 +6,7 @@
 #include "echo/socket.hpp"
 
 #include <cerrno>
+#include <utility>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -74,83 +75,105 @@ SpliceEnd hand_over(const Pipe& pipe, std::size_t in_pipe, EchoOutcome outcome) 
     return end;
 }
 
+// The same loop as echo_by_copy(), with splice(2) into the pipe and out of it: run() holds the
+// loop, its ends and its two hand-overs to the copy loop (a kernel that cannot splice, the urgent
+// mark); splice_in() and splice_out() move the bytes.
+class SpliceEcho {
+  public:
+    SpliceEcho(int peer, int stop_fd, Pipe pipe)
+        : peer_(peer), stop_fd_(stop_fd), pipe_(std::move(pipe)) {
+        outcome_.spliced = true;
+    }
+
+    SpliceEnd run() {
+        for (unsigned round = 1;; ++round) {
+            if (round % rounds_between_stop_checks == 0 && stop_pending(stop_fd_)) {
+                return ended(EchoOutcome::End::stopped);
+            }
+            const bool sending = in_pipe_ > 0;
+            const ssize_t n = sending ? splice_out() : splice_in();
+            const int error = n < 0 ? errno : 0;
+            if (n > 0) {
+                woken_for_ = 0;
+                continue;
+            }
+            if (!sending && n == 0 && !byte_waiting(peer_) && !stopped_meanwhile(0, stop_fd_)) {
+                // End of stream and the pipe is empty: all echoed, send our FIN too.
+                shutdown_write(peer_);
+                return {false, outcome_, {}};
+            }
+            const short waiting_for = sending ? POLLOUT : POLLIN;
+            outcome_.failure.step = sending ? "send to" : "recv from";
+            if (stopped_meanwhile(error, stop_fd_)) {
+                return ended(EchoOutcome::End::stopped);
+            }
+            if (error == EINTR) {
+                continue;
+            }
+            // splice(2) never reads past urgent data (MSG_OOB), even inline (SO_OOBINLINE): there
+            // it would block while poll(2) says readable, so that polling again would spin, or,
+            // once the peer's FIN has come, it says end of stream with bytes still to read. The
+            // portable loop reads on through urgent data, and takes the rest of this (rare) stream.
+            const bool stuck =
+                n == 0 || (waiting_for == POLLIN && woken_for_ == POLLIN && would_block(error));
+            if (cannot_splice(error) || stuck) {
+                outcome_.spliced = outcome_.bytes > 0 || in_pipe_ > 0;
+                outcome_.failure.step = "";
+                return hand_over(pipe_, in_pipe_, outcome_);
+            }
+            if (!would_block(error)) {
+                outcome_.failure.error = error;
+                return ended(EchoOutcome::End::failed);
+            }
+            if (wait_or_stop(peer_, waiting_for, stop_fd_)) {
+                return ended(EchoOutcome::End::stopped);
+            }
+            woken_for_ = waiting_for;
+        }
+    }
+
+  private:
+    ssize_t splice_out() {
+        const ssize_t n =
+            ::splice(pipe_.read_end.fd(), nullptr, peer_, nullptr, in_pipe_, SPLICE_F_MOVE);
+        if (n > 0) {
+            in_pipe_ -= static_cast<std::size_t>(n);
+            outcome_.bytes += static_cast<std::uint64_t>(n);
+        }
+        return n;
+    }
+
+    // The pipe is empty when we read into it, so "would block" can only be the socket's.
+    ssize_t splice_in() {
+        const ssize_t n =
+            ::splice(peer_, nullptr, pipe_.write_end.fd(), nullptr, pipe_.capacity, SPLICE_F_MOVE);
+        if (n > 0) {
+            in_pipe_ = static_cast<std::size_t>(n);
+        }
+        return n;
+    }
+
+    SpliceEnd ended(EchoOutcome::End end) {
+        outcome_.end = end;
+        return {false, outcome_, {}};
+    }
+
+    int peer_;
+    int stop_fd_;
+    Pipe pipe_;
+    EchoOutcome outcome_;
+    std::size_t in_pipe_ = 0; // read from the peer, not yet echoed
+    short woken_for_ = 0;     // what poll(2) last said the peer is ready for, until progress
+};
+
 } // namespace
 
-// Over 60 lines, kept whole on purpose: the same loop as echo_by_copy(), with splice(2) in and
-// out of the pipe, and its two hand-overs to the copy loop (a kernel that cannot splice, the
-// urgent mark) beside the ends they replace.
 SpliceEnd echo_by_splice(int peer, int stop_fd) {
     Pipe pipe;
     if (!open_pipe(pipe)) {
         return {true, {}, {}}; // no descriptors left for a pipe: the portable loop needs none
     }
-    EchoOutcome outcome;
-    outcome.spliced = true;
-    std::size_t in_pipe = 0; // read from the peer, not yet echoed
-    short woken_for = 0;     // what poll(2) last said the peer is ready for, until progress
-    for (unsigned round = 1;; ++round) {
-        if (round % rounds_between_stop_checks == 0 && stop_pending(stop_fd)) {
-            outcome.end = EchoOutcome::End::stopped;
-            return {false, outcome, {}};
-        }
-        short waiting_for = 0;
-        ssize_t n = 0;
-        if (in_pipe > 0) {
-            n = ::splice(pipe.read_end.fd(), nullptr, peer, nullptr, in_pipe, SPLICE_F_MOVE);
-            if (n > 0) {
-                in_pipe -= static_cast<std::size_t>(n);
-                outcome.bytes += static_cast<std::uint64_t>(n);
-                woken_for = 0;
-                continue;
-            }
-            waiting_for = POLLOUT;
-            outcome.failure.step = "send to";
-        } else {
-            // The pipe is empty, so "would block" can only be the socket's.
-            n = ::splice(peer, nullptr, pipe.write_end.fd(), nullptr, pipe.capacity, SPLICE_F_MOVE);
-            if (n > 0) {
-                in_pipe = static_cast<std::size_t>(n);
-                woken_for = 0;
-                continue;
-            }
-            if (n == 0 && !byte_waiting(peer) && !stopped_meanwhile(n, stop_fd)) {
-                // End of stream and the pipe is empty: all echoed, send our FIN too.
-                shutdown_write(peer);
-                return {false, outcome, {}};
-            }
-            waiting_for = POLLIN;
-            outcome.failure.step = "recv from";
-        }
-        if (stopped_meanwhile(n, stop_fd)) {
-            outcome.end = EchoOutcome::End::stopped;
-            return {false, outcome, {}};
-        }
-        // splice(2) never reads past urgent data (MSG_OOB), even inline (SO_OOBINLINE): there it
-        // would block while poll(2) says readable, so that polling again would spin, or, once
-        // the peer's FIN has come, it says end of stream with bytes still to read. The portable
-        // loop reads on through urgent data, and takes the rest of this (rare) stream.
-        const int error = n == 0 ? 0 : errno;
-        const bool stuck =
-            n == 0 || (waiting_for == POLLIN && woken_for == POLLIN && would_block(error));
-        if (error == EINTR) {
-            continue;
-        }
-        if (cannot_splice(error) || stuck) {
-            outcome.spliced = outcome.bytes > 0 || in_pipe > 0;
-            outcome.failure.step = "";
-            return hand_over(pipe, in_pipe, outcome);
-        }
-        if (!would_block(error)) {
-            outcome.end = EchoOutcome::End::failed;
-            outcome.failure.error = error;
-            return {false, outcome, {}};
-        }
-        if (wait_or_stop(peer, waiting_for, stop_fd)) {
-            outcome.end = EchoOutcome::End::stopped;
-            return {false, outcome, {}};
-        }
-        woken_for = waiting_for;
-    }
+    return SpliceEcho(peer, stop_fd, std::move(pipe)).run();
 }
 
 } // namespace echo::detail
