@@ -136,12 +136,63 @@ const option long_options[] = {
 
 // Over 60 lines, kept whole on purpose: one case per option, as getopt_long(3) hands them over;
 // the checks across options are in check_modes() and check_sizes().
+namespace {
+
+// What the command line gave, where the value alone cannot tell.
+struct Given {
+    bool host = false;
+    bool timeout = false;
+    bool retries = false;
+    bool interval = false;
+};
+
+// Applies one option that getopt_long(3) returned; false for one that is not echo-client's.
+bool apply_client_option(int option, const char* value, ClientOptions& options, Given& given) {
+    switch (option) {
+    case 'H':
+        if (given.host) {
+            throw UsageError(tr("-H (--host) given twice: echo-client talks to one server"));
+        }
+        options.host = parse_host(value);
+        given.host = true;
+        return true;
+    case 'u':
+        options.udp = true;
+        return true;
+    case 't':
+        options.timeout = parse_seconds(value, "--timeout");
+        given.timeout = true;
+        return true;
+    case opt_retries:
+        options.retries = static_cast<unsigned>(parse_count(value, "--retries", 0, max_retries));
+        given.retries = true;
+        return true;
+    case 'c':
+        options.count = parse_count(value, "--count", 1, 1'000'000'000);
+        return true;
+    case 's':
+        options.size = parse_count(value, "--size", 0, max_payload_size);
+        return true;
+    case opt_interval:
+        options.interval = parse_seconds(value, "--interval", true);
+        given.interval = true;
+        return true;
+    case opt_json:
+        options.json = true;
+        return true;
+    case 'i':
+        options.interactive = true;
+        return true;
+    default:
+        return apply_common_option(option, value, false, options);
+    }
+}
+
+} // namespace
+
 ClientOptions parse_client_options(int argc, char* argv[]) {
     ClientOptions options;
-    bool timeout_given = false;
-    bool retries_given = false;
-    bool interval_given = false;
-    bool host_given = false;
+    Given given;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
@@ -149,60 +200,23 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         if (option == -1) {
             break;
         }
-        switch (option) {
-        case ':':
+        if (option == ':') {
             throw UsageError(
                 fill(tr("option %s needs a value"), {rejected_option(argc, argv, true)}));
-        case 'H':
-            if (host_given) {
-                throw UsageError(tr("-H (--host) given twice: echo-client talks to one server"));
-            }
-            options.host = parse_host(optarg);
-            host_given = true;
-            break;
-        case 'u':
-            options.udp = true;
-            break;
-        case 't':
-            options.timeout = parse_seconds(optarg, "--timeout");
-            timeout_given = true;
-            break;
-        case opt_retries:
-            options.retries =
-                static_cast<unsigned>(parse_count(optarg, "--retries", 0, max_retries));
-            retries_given = true;
-            break;
-        case 'c':
-            options.count = parse_count(optarg, "--count", 1, 1'000'000'000);
-            break;
-        case 's':
-            options.size = parse_count(optarg, "--size", 0, max_payload_size);
-            break;
-        case opt_interval:
-            options.interval = parse_seconds(optarg, "--interval", true);
-            interval_given = true;
-            break;
-        case opt_json:
-            options.json = true;
-            break;
-        case 'i':
-            options.interactive = true;
-            break;
-        default:
-            if (!apply_common_option(option, optarg, false, options)) {
-                throw UsageError(rejection(argc, argv, long_options));
-            }
+        }
+        if (!apply_client_option(option, optarg, options, given)) {
+            throw UsageError(rejection(argc, argv, long_options));
         }
     }
 
     const int words = take_words(argc, argv, options);
 
     check_common_options(options);
-    check_modes(options, words, interval_given);
-    if (!timeout_given) {
+    check_modes(options, words, given.interval);
+    if (!given.timeout) {
         options.timeout = options.udp ? udp_default_timeout : tcp_default_timeout;
     }
-    if (retries_given && !options.udp) {
+    if (given.retries && !options.udp) {
         throw UsageError(
             tr("--retries applies to UDP only (add --udp); TCP retransmits by itself"));
     }

@@ -92,10 +92,79 @@ const option long_options[] = {
     {nullptr, 0, nullptr, 0},
 };
 
+namespace {
+
+// What the command line gave, where the value alone cannot tell.
+struct Given {
+    bool host = false;
+    bool limits = false; // --max-clients or --idle-timeout
+};
+
+// Applies one option that getopt_long(3) returned; false for one that is not echo-server's.
+bool apply_server_option(int option, const char* value, ServerOptions& options, Given& given) {
+    if (option == 'H') {
+        if (!given.host) {
+            options.hosts.clear(); // the first -H replaces the default
+            given.host = true;
+        }
+        options.hosts.push_back(parse_host(value));
+        options.address_given = true;
+    } else if (option == 'u') {
+        options.udp = true;
+    } else if (option == 'k') {
+        options.keep_open = true;
+    } else if (option == max_clients_option) {
+        options.max_clients = parse_count(value, "--max-clients", 1, 1'000'000);
+        given.limits = true;
+    } else if (option == idle_timeout_option) {
+        options.idle_timeout = parse_seconds(value, "--idle-timeout");
+        given.limits = true;
+    } else if (option == no_splice_option) {
+        options.splice = false;
+    } else if (option == read_size_option) {
+        options.read_size = parse_count(value, "--read-size", 1, max_tcp_read_size);
+    } else if (option == inetd_option) {
+        options.inetd = true;
+    } else if (apply_common_option(option, value, true, options)) {
+        options.address_given =
+            options.address_given || option == 'p' || option == '4' || option == '6';
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// Options that do not fit together: checked once all is parsed, as their order is free.
+void check_combinations(const ServerOptions& options, const Given& given) {
+    // The one-peer default and UDP have no peers to limit: say so rather than ignore what was
+    // asked. -k with --udp is accepted: a UDP server already serves until it is stopped.
+    if (given.limits && !options.keep_open) {
+        throw UsageError(tr("--max-clients and --idle-timeout need -k (--keep-open)"));
+    }
+    if (given.limits && options.udp) {
+        throw UsageError(tr("--max-clients and --idle-timeout apply to TCP peers, not --udp"));
+    }
+    // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
+    if (!options.splice && (options.keep_open || options.udp)) {
+        throw UsageError(tr("--no-splice applies to the one-peer TCP mode, not -k or --udp"));
+    }
+    // Under a super-server the connection is already there: no address to choose, one peer.
+    if (options.inetd && (options.address_given || options.keep_open)) {
+        throw UsageError(tr("--inetd serves standard input: -H, -p, -4, -6 and -k do not apply"));
+    }
+    // A datagram buffer holds 64 KiB.
+    if (options.udp && options.read_size > max_udp_read_size) {
+        throw UsageError(
+            fill(tr("--read-size takes a whole number in 1..%s with --udp, not '%s'"),
+                 {std::to_string(max_udp_read_size), std::to_string(*options.read_size)}));
+    }
+}
+
+} // namespace
+
 ServerOptions parse_server_options(int argc, char* argv[]) {
     ServerOptions options;
-    bool limits_given = false;
-    bool host_given = false;
+    Given given;
     optind = 0; // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
@@ -107,33 +176,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
             throw UsageError(
                 fill(tr("option %s needs a value"), {rejected_option(argc, argv, true)}));
         }
-        if (option == 'H') {
-            if (!host_given) {
-                options.hosts.clear(); // the first -H replaces the default
-                host_given = true;
-            }
-            options.hosts.push_back(parse_host(optarg));
-            options.address_given = true;
-        } else if (option == 'u') {
-            options.udp = true;
-        } else if (option == 'k') {
-            options.keep_open = true;
-        } else if (option == max_clients_option) {
-            options.max_clients = parse_count(optarg, "--max-clients", 1, 1'000'000);
-            limits_given = true;
-        } else if (option == idle_timeout_option) {
-            options.idle_timeout = parse_seconds(optarg, "--idle-timeout");
-            limits_given = true;
-        } else if (option == no_splice_option) {
-            options.splice = false;
-        } else if (option == read_size_option) {
-            options.read_size = parse_count(optarg, "--read-size", 1, max_tcp_read_size);
-        } else if (option == inetd_option) {
-            options.inetd = true;
-        } else if (apply_common_option(option, optarg, true, options)) {
-            options.address_given =
-                options.address_given || option == 'p' || option == '4' || option == '6';
-        } else {
+        if (!apply_server_option(option, optarg, options, given)) {
             throw UsageError(rejection(argc, argv, long_options));
         }
     }
@@ -141,28 +184,7 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
         throw UsageError(fill(tr("unexpected argument '%s'"), {argv[optind]}));
     }
     check_common_options(options);
-    // The one-peer default and UDP have no peers to limit: say so rather than ignore what was
-    // asked. -k with --udp is accepted: a UDP server already serves until it is stopped.
-    if (limits_given && !options.keep_open) {
-        throw UsageError(tr("--max-clients and --idle-timeout need -k (--keep-open)"));
-    }
-    if (limits_given && options.udp) {
-        throw UsageError(tr("--max-clients and --idle-timeout apply to TCP peers, not --udp"));
-    }
-    // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
-    if (!options.splice && (options.keep_open || options.udp)) {
-        throw UsageError(tr("--no-splice applies to the one-peer TCP mode, not -k or --udp"));
-    }
-    // Under a super-server the connection is already there: no address to choose, one peer.
-    if (options.inetd && (options.address_given || options.keep_open)) {
-        throw UsageError(tr("--inetd serves standard input: -H, -p, -4, -6 and -k do not apply"));
-    }
-    // A datagram buffer holds 64 KiB: checked once all is parsed, as --udp may come later.
-    if (options.udp && options.read_size > max_udp_read_size) {
-        throw UsageError(
-            fill(tr("--read-size takes a whole number in 1..%s with --udp, not '%s'"),
-                 {std::to_string(max_udp_read_size), std::to_string(*options.read_size)}));
-    }
+    check_combinations(options, given);
     return options;
 }
 
