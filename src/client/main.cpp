@@ -9,17 +9,52 @@
 #include "explain_calls.hpp"
 #include "failure_hints.hpp"
 #include "i18n.hpp"
+#include "program_exit.hpp"
 #include "standard_descriptors.hpp"
 #include "status.hpp"
 
 #include <chrono>
 #include <csignal>
 #include <exception>
+#include <optional>
 #include <system_error>
 
 #include <sys/socket.h>
 
 using namespace echo;
+
+namespace {
+
+// One of the client's modes, on the socket connected to `server`.
+int run_mode(const ClientOptions& options, Socket socket, const Address& server,
+             const Status& status, std::chrono::steady_clock::duration connect_time) {
+    if (options.udp) {
+        status.line(fill(tr("Sending to %s (UDP)"), {server.to_string()}));
+        if (options.stream) {
+            return stream_udp_lines(options, std::move(socket), server, status);
+        }
+        if (options.measuring()) {
+            return measure_udp_rounds(options, std::move(socket), server, status);
+        }
+        if (options.interactive) {
+            return run_interactive(options, std::move(socket), server, status);
+        }
+        return send_udp_message(options, std::move(socket), server, status);
+    }
+    status.line(fill(tr("Connected to %s (TCP)"), {server.to_string()}));
+    if (options.stream) {
+        return stream_stdio(options, std::move(socket), server, status);
+    }
+    if (options.measuring()) {
+        return measure_rounds(options, std::move(socket), server, status, connect_time);
+    }
+    if (options.interactive) {
+        return run_interactive(options, std::move(socket), server, status);
+    }
+    return send_message(options, std::move(socket), server, status);
+}
+
+} // namespace
 
 int main(int argc, char* argv[]) {
     ensure_standard_descriptors(); // before anything opens a descriptor
@@ -28,15 +63,9 @@ int main(int argc, char* argv[]) {
     const char* const program = "echo-client";
 
     ClientOptions options;
-    try {
-        options = parse_client_options(argc, argv);
-    } catch (const UsageError& error) {
-        Status(program, false).error(fill(tr("%s (try --help)"), {error.what()}));
-        return exit_usage;
-    }
-    if (options.help || options.version) {
-        const std::string text = options.help ? client_usage() : version_line(program);
-        return Status(program, false).print(text) ? exit_ok : exit_failure;
+    if (const std::optional<int> done =
+            parse_command_line(program, argc, argv, parse_client_options, client_usage, options)) {
+        return *done;
     }
 
     const Status status(program, options.quiet, options.verbose);
@@ -55,38 +84,14 @@ int main(int argc, char* argv[]) {
         Socket socket = connect_any(addresses, socktype, options.timeout);
         const auto connect_time = std::chrono::steady_clock::now() - connect_start;
         const Address server = peer_address(socket.fd());
-        if (options.udp) {
-            status.line(fill(tr("Sending to %s (UDP)"), {server.to_string()}));
-            if (options.stream) {
-                return stream_udp_lines(options, std::move(socket), server, status);
-            }
-            if (options.measuring()) {
-                return measure_udp_rounds(options, std::move(socket), server, status);
-            }
-            if (options.interactive) {
-                return run_interactive(options, std::move(socket), server, status);
-            }
-            return send_udp_message(options, std::move(socket), server, status);
-        }
-        status.line(fill(tr("Connected to %s (TCP)"), {server.to_string()}));
-        if (options.stream) {
-            return stream_stdio(options, std::move(socket), server, status);
-        }
-        if (options.measuring()) {
-            return measure_rounds(options, std::move(socket), server, status, connect_time);
-        }
-        if (options.interactive) {
-            return run_interactive(options, std::move(socket), server, status);
-        }
-        return send_message(options, std::move(socket), server, status);
+        return run_mode(options, std::move(socket), server, status, connect_time);
     } catch (const std::system_error& error) {
-        status.error(translated_error(error)); // the first line, unchanged: scripts read it
+        const int code = report_failure(error, status); // the first line: scripts read it
         for (const std::string_view hint : failure_hints(error, options.udp)) {
             status.hint(tr(hint.data()));
         }
-        return exit_failure;
+        return code;
     } catch (const std::exception& error) {
-        status.error(translated_error(error));
-        return exit_failure;
+        return report_failure(error, status);
     }
 }

@@ -7,6 +7,7 @@
 #include "explain_calls.hpp"
 #include "i18n.hpp"
 #include "listeners.hpp"
+#include "program_exit.hpp"
 #include "server_modes.hpp"
 #include "server_options.hpp"
 #include "standard_descriptors.hpp"
@@ -16,10 +17,42 @@
 #include <algorithm>
 #include <csignal>
 #include <exception>
+#include <optional>
 
 #include <sys/socket.h>
 
 using namespace echo;
+
+namespace {
+
+// Binds every address of every -H, says where it listens, and serves in the mode asked for.
+int listen_and_serve(const ServerOptions& options, const Status& status) {
+    const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
+    std::vector<Address> addresses;
+    for (const std::string& host : options.hosts) {
+        for (const Address& address : resolve(host, options.port, options.family, socktype, true)) {
+            if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
+                addresses.push_back(address); // -H localhost -H ::1: once
+            }
+        }
+    }
+    std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
+    for (const Listener& listener : listeners) {
+        // Scripts wait for this line: its English form under the C locale never changes.
+        status.line(fill(options.udp ? tr("Listening on %s (UDP)") : tr("Listening on %s (TCP)"),
+                         {listener.address.to_string()}));
+    }
+    hint_if_loopback_only(listeners, status);
+    if (options.udp) {
+        return serve_udp(options, std::move(listeners), status);
+    }
+    if (options.keep_open) {
+        return serve_many_tcp_peers(options, std::move(listeners), status);
+    }
+    return serve_one_tcp_peer(options, std::move(listeners), status);
+}
+
+} // namespace
 
 int main(int argc, char* argv[]) {
     ensure_standard_descriptors(); // before anything opens a descriptor
@@ -28,15 +61,9 @@ int main(int argc, char* argv[]) {
     const char* const program = "echo-server";
 
     ServerOptions options;
-    try {
-        options = parse_server_options(argc, argv);
-    } catch (const UsageError& error) {
-        Status(program, false).error(fill(tr("%s (try --help)"), {error.what()}));
-        return exit_usage;
-    }
-    if (options.help || options.version) {
-        const std::string text = options.help ? server_usage() : version_line(program);
-        return Status(program, false).print(text) ? exit_ok : exit_failure;
+    if (const std::optional<int> done =
+            parse_command_line(program, argc, argv, parse_server_options, server_usage, options)) {
+        return *done;
     }
 
     if (options.inetd) {
@@ -59,36 +86,8 @@ int main(int argc, char* argv[]) {
         if (PassedSockets passed = take_passed_sockets(); !passed.empty()) {
             return serve_passed_sockets(options, std::move(passed), status);
         }
-        const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
-        std::vector<Address> addresses;
-        for (const std::string& host : options.hosts) {
-            for (const Address& address :
-                 resolve(host, options.port, options.family, socktype, true)) {
-                if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) {
-                    addresses.push_back(address); // -H localhost -H ::1: once
-                }
-            }
-        }
-        std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
-        for (const Listener& listener : listeners) {
-            // Scripts wait for this line: its English form under the C locale never changes.
-            status.line(
-                fill(options.udp ? tr("Listening on %s (UDP)") : tr("Listening on %s (TCP)"),
-                     {listener.address.to_string()}));
-        }
-        hint_if_loopback_only(listeners, status);
-        if (options.udp) {
-            return serve_udp(options, std::move(listeners), status);
-        }
-        if (options.keep_open) {
-            return serve_many_tcp_peers(options, std::move(listeners), status);
-        }
-        return serve_one_tcp_peer(options, std::move(listeners), status);
-    } catch (const UsageError& error) { // options that do not fit the passed sockets
-        status.error(fill(tr("%s (try --help)"), {error.what()}));
-        return exit_usage;
-    } catch (const std::exception& error) {
-        status.error(translated_error(error));
-        return exit_failure;
+        return listen_and_serve(options, status);
+    } catch (const std::exception& error) { // a UsageError: options that do not fit the sockets
+        return report_failure(error, status);
     }
 }
