@@ -112,11 +112,62 @@ void close_after_echo(int sock, std::chrono::milliseconds timeout, ConnectionTra
     trace.ended(tr("end of input"));
 }
 
+// Lines longer than `limit`, newline included: over TCP an error (the client would hold it and
+// its echo); over UDP, where a line is one datagram, each is read past without being held,
+// reported once it ends, and skipped; the run then fails.
+class LongLines final {
+  public:
+    LongLines(const ClientOptions& options, const Status& status)
+        : udp_(options.udp), limit_(options.udp ? udp_payload_limit(options) : line_limit),
+          status_(status) {}
+
+    // The most bytes a piece of input may hold: one more makes a line too long.
+    [[nodiscard]] std::size_t piece_limit() const noexcept { return limit_ + 1; }
+
+    // Whether `piece` is (part of) a line too long, and so not to be sent.
+    bool swallow(std::span<const std::byte> piece) {
+        if (!skipping_ && piece.size() <= limit_) {
+            return false;
+        }
+        if (!skipping_ && !udp_) {
+            throw EchoFailure(fill(tr("a line of standard input is longer than the "
+                                      "limit of 1 MiB (%s bytes, newline included)"),
+                                   {std::to_string(limit_)}));
+        }
+        skipping_ = skipping_.value_or(0) + piece.size();
+        if (ends_line(piece)) {
+            skip();
+        }
+        return true;
+    }
+
+    // At the end of input: the last line, too long, had no newline.
+    void finish() {
+        if (skipping_) {
+            skip();
+        }
+    }
+
+    [[nodiscard]] std::uint64_t skipped() const noexcept { return skipped_; }
+
+  private:
+    void skip() {
+        status_.error(fill(tr("a line of %s bytes does not fit in one UDP datagram (at most %s "
+                              "bytes): not sent"),
+                           {std::to_string(*skipping_), std::to_string(limit_)}));
+        ++skipped_;
+        skipping_.reset();
+    }
+
+    bool udp_;
+    std::size_t limit_;
+    const Status& status_;
+    std::optional<std::uint64_t> skipping_; // the bytes so far of a line too long
+    std::uint64_t skipped_ = 0;
+};
+
 } // namespace
 
-// A little over 60 lines, kept whole on purpose: the read-a-line, echo-it loop with the state of
-// a line too long to send (over UDP it is read past and skipped, never held).
-// NOLINTNEXTLINE(readability-function-cognitive-complexity)
 int run_interactive(const ClientOptions& options, Socket socket, const Address& server,
                     const Status& status) {
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
@@ -124,42 +175,14 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
     const std::string prompt = tr("echo> ");
     ConnectionTrace trace(status, server.to_string());
     LineEcho round(options, socket.fd(), server, status, trace);
-    // Over UDP a line is one datagram, so a longer one is reported and skipped; over TCP a
-    // longer line than line_limit is an error.
-    const std::size_t limit = options.udp ? udp_payload_limit(options) : line_limit;
-    LineCutter cutter(limit + 1);          // a piece that fills it is a line too long
-    std::optional<std::uint64_t> skipping; // the bytes so far of a line too long
-    std::uint64_t skipped = 0;
-    const auto skip = [&](std::uint64_t size) {
-        status.error(fill(tr("a line of %s bytes does not fit in one UDP datagram (at most %s "
-                             "bytes): not sent"),
-                          {std::to_string(size), std::to_string(limit)}));
-        ++skipped;
-        skipping.reset();
-    };
+    LongLines long_lines(options, status);
+    LineCutter cutter(long_lines.piece_limit());
     bool at_end = false;
     for (;;) {
         while (const auto piece = cutter.next(at_end)) {
-            if (skipping) {
-                *skipping += piece->size();
-                if (ends_line(*piece)) {
-                    skip(*skipping);
-                }
-                continue;
+            if (!long_lines.swallow(*piece)) {
+                echo_line(round, *piece);
             }
-            if (piece->size() > limit) {
-                if (!options.udp) {
-                    throw EchoFailure(fill(tr("a line of standard input is longer than the "
-                                              "limit of 1 MiB (%s bytes, newline included)"),
-                                           {std::to_string(limit)}));
-                }
-                skipping = piece->size();
-                if (ends_line(*piece)) {
-                    skip(*skipping);
-                }
-                continue;
-            }
-            echo_line(round, *piece);
         }
         if (at_end) {
             break;
@@ -169,9 +192,7 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
         }
         at_end = !read_more(cutter); // Ctrl-D or the end of the input
     }
-    if (skipping) {
-        skip(*skipping); // the last line, too long, had no newline
-    }
+    long_lines.finish();
     if (terminal) {
         standard_error().write("\n");
     }
@@ -179,7 +200,7 @@ int run_interactive(const ClientOptions& options, Socket socket, const Address& 
         close_after_echo(socket.fd(), options.timeout, trace);
     }
     // Each line too long for a datagram was reported as it was skipped; the run fails with them.
-    return skipped > 0 ? exit_failure : exit_ok;
+    return long_lines.skipped() > 0 ? exit_failure : exit_ok;
 }
 
 } // namespace echo
