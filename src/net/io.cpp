@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <optional>
 #include <system_error>
 
 #include <fcntl.h>
@@ -26,17 +27,41 @@ IoResult io_failure(int error) {
     return {IoStatus::error, 0, error};
 }
 
+namespace {
+
+// What a read(2) or recv(2) into a buffer of `size` bytes that returned `n` came to; nothing after
+// EINTR, when the call is to be made again. 0 bytes is the end of stream, unless none was asked.
+std::optional<IoResult> read_outcome(ssize_t n, std::size_t size) {
+    if (n > 0) {
+        return IoResult{IoStatus::ok, static_cast<std::size_t>(n), 0};
+    }
+    if (n == 0) {
+        return IoResult{size == 0 ? IoStatus::ok : IoStatus::eof, 0, 0};
+    }
+    if (errno == EINTR) {
+        return std::nullopt;
+    }
+    return io_failure(errno);
+}
+
+// The same for a write(2) or send(2).
+std::optional<IoResult> write_outcome(ssize_t n) {
+    if (n >= 0) {
+        return IoResult{IoStatus::ok, static_cast<std::size_t>(n), 0};
+    }
+    if (errno == EINTR) {
+        return std::nullopt;
+    }
+    return io_failure(errno);
+}
+
+} // namespace
+
 IoResult read_some(int fd, std::span<std::byte> buffer) {
     for (;;) {
         const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n > 0) {
-            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
-        }
-        if (n == 0) {
-            return {buffer.empty() ? IoStatus::ok : IoStatus::eof, 0, 0};
-        }
-        if (errno != EINTR) {
-            return io_failure(errno);
+        if (const std::optional<IoResult> result = read_outcome(n, buffer.size())) {
+            return *result;
         }
     }
 }
@@ -44,11 +69,8 @@ IoResult read_some(int fd, std::span<std::byte> buffer) {
 IoResult write_some(int fd, std::span<const std::byte> data) {
     for (;;) {
         const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n >= 0) {
-            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
-        }
-        if (errno != EINTR) {
-            return io_failure(errno);
+        if (const std::optional<IoResult> result = write_outcome(n)) {
+            return *result;
         }
     }
 }
@@ -63,14 +85,8 @@ IoResult receive_some(int sock, std::span<std::byte> buffer) {
                                 buffer.first(n > 0 ? static_cast<std::size_t>(n) : 0));
             errno = error;
         }
-        if (n > 0) {
-            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
-        }
-        if (n == 0) {
-            return {buffer.empty() ? IoStatus::ok : IoStatus::eof, 0, 0};
-        }
-        if (errno != EINTR) {
-            return io_failure(errno);
+        if (const std::optional<IoResult> result = read_outcome(n, buffer.size())) {
+            return *result;
         }
     }
 }
@@ -84,11 +100,8 @@ IoResult send_some(int sock, std::span<const std::byte> data) {
                                 n, error, data.size());
             errno = error;
         }
-        if (n >= 0) {
-            return {IoStatus::ok, static_cast<std::size_t>(n), 0};
-        }
-        if (errno != EINTR) {
-            return io_failure(errno);
+        if (const std::optional<IoResult> result = write_outcome(n)) {
+            return *result;
         }
     }
 }
