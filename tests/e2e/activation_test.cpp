@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <string>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -57,6 +58,27 @@ std::uint16_t free_udp_port() {
     return echo::local_address(probe.fd()).port();
 }
 
+// A TCP port on 127.0.0.1 held free until the activator binds it, and "127.0.0.1:PORT".
+struct HeldPort {
+    echo::Socket reserve;
+    std::uint16_t port = 0;
+    std::string where;
+};
+
+HeldPort held_tcp_port() {
+    echo::Socket reserve = reserve_port();
+    const std::uint16_t port = echo::local_address(reserve.fd()).port();
+    return {std::move(reserve), port, "127.0.0.1:" + std::to_string(port)};
+}
+
+// Stops a server with SIGTERM, checks that it exits 0, and returns what it said on stderr.
+std::string stopped_cleanly(Process& server) {
+    server.signal(SIGTERM);
+    const auto done = server.finish();
+    CHECK(done.exit_code == 0);
+    return done.err;
+}
+
 } // namespace
 
 TEST_CASE("systemd-socket-activate -l PORT echo-server -k: the passed socket is served",
@@ -64,22 +86,18 @@ TEST_CASE("systemd-socket-activate -l PORT echo-server -k: the passed socket is 
     if (!have(activate)) {
         return;
     }
-    const echo::Socket reserve = reserve_port();
-    const std::uint16_t port = echo::local_address(reserve.fd()).port();
-    const std::string where = "127.0.0.1:" + std::to_string(port);
-    Process server({activate, "-l", where, server_path(), "-k"});
+    const HeldPort held = held_tcp_port();
+    Process server({activate, "-l", held.where, server_path(), "-k"});
     // The activator binds, and starts echo-server at the first connection.
-    const echo::Socket first = connect_when_listening(port);
-    CHECK(server.wait_listening() == port);
+    const echo::Socket first = connect_when_listening(held.port);
+    CHECK(server.wait_listening() == held.port);
     CHECK(echo_of(first, "first") == "first");
-    const auto reply = run(tcp_client(std::to_string(port), {"second"}));
+    const auto reply = run(tcp_client(std::to_string(held.port), {"second"}));
     CHECK(reply.exit_code == 0);
     CHECK(reply.out == "second\n");
-    server.signal(SIGTERM);
-    const auto done = server.finish();
-    CHECK(done.exit_code == 0);
-    CHECK(done.err.find("[+] Listening on " + where + " (TCP)") != std::string::npos);
-    CHECK(done.err.find("Served 2 clients") != std::string::npos);
+    const std::string err = stopped_cleanly(server);
+    CHECK(err.find("[+] Listening on " + held.where + " (TCP)") != std::string::npos);
+    CHECK(err.find("Served 2 clients") != std::string::npos);
 }
 
 TEST_CASE("systemd-socket-activate --datagram: the passed UDP socket is served",
@@ -95,11 +113,9 @@ TEST_CASE("systemd-socket-activate --datagram: the passed UDP socket is served",
     CHECK(datagram_echo(sender, "ping") == "ping"); // waited while echo-server started
     CHECK(server.wait_listening() == port);
     CHECK(datagram_echo(sender, "pong") == "pong");
-    server.signal(SIGTERM);
-    const auto done = server.finish();
-    CHECK(done.exit_code == 0);
-    CHECK(done.err.find("[+] Listening on " + where + " (UDP)") != std::string::npos);
-    CHECK(done.err.find("2 datagrams (8 bytes) echoed") != std::string::npos);
+    const std::string err = stopped_cleanly(server);
+    CHECK(err.find("[+] Listening on " + where + " (UDP)") != std::string::npos);
+    CHECK(err.find("2 datagrams (8 bytes) echoed") != std::string::npos);
 }
 
 TEST_CASE("TCP and UDP passed together (as echo-server.socket does) are both served with -k",
@@ -108,22 +124,18 @@ TEST_CASE("TCP and UDP passed together (as echo-server.socket does) are both ser
         return;
     }
     // The activator passes on what it was passed: the outer one's TCP socket, the inner one's UDP.
-    const echo::Socket reserve = reserve_port();
-    const std::uint16_t port = echo::local_address(reserve.fd()).port();
-    const std::string where = "127.0.0.1:" + std::to_string(port);
-    Process server(
-        {activate, "-l", where, activate, "--datagram", "-l", where, server_path(), "-k"});
-    const echo::Socket first = connect_when_listening(port);
-    server.wait_for_line("Listening on " + where + " (UDP)");
+    const HeldPort held = held_tcp_port();
+    Process server({activate, "-l", held.where, activate, "--datagram", "-l", held.where,
+                    server_path(), "-k"});
+    const echo::Socket first = connect_when_listening(held.port);
+    server.wait_for_line("Listening on " + held.where + " (UDP)");
     CHECK(echo_of(first, "tcp") == "tcp");
-    const echo::Socket sender = connect_raw(port, "127.0.0.1", SOCK_DGRAM);
+    const echo::Socket sender = connect_raw(held.port, "127.0.0.1", SOCK_DGRAM);
     CHECK(datagram_echo(sender, "udp") == "udp");
-    server.signal(SIGTERM);
-    const auto done = server.finish();
-    CHECK(done.exit_code == 0);
-    CHECK(done.err.find("[+] Listening on " + where + " (TCP)") != std::string::npos);
-    CHECK(done.err.find("Served 1 client, 3 bytes echoed") != std::string::npos);
-    CHECK(done.err.find("1 datagram (3 bytes) echoed") != std::string::npos);
+    const std::string err = stopped_cleanly(server);
+    CHECK(err.find("[+] Listening on " + held.where + " (TCP)") != std::string::npos);
+    CHECK(err.find("Served 1 client, 3 bytes echoed") != std::string::npos);
+    CHECK(err.find("1 datagram (3 bytes) echoed") != std::string::npos);
 }
 
 TEST_CASE("Passed sockets refuse -p, a Unix-domain socket, and what is not a socket",
@@ -132,11 +144,9 @@ TEST_CASE("Passed sockets refuse -p, a Unix-domain socket, and what is not a soc
         return;
     }
     SECTION("-p") {
-        const echo::Socket reserve = reserve_port();
-        const std::uint16_t port = echo::local_address(reserve.fd()).port();
-        Process server(
-            {activate, "-l", "127.0.0.1:" + std::to_string(port), server_path(), "-p", "5"});
-        const echo::Socket first = connect_when_listening(port);
+        const HeldPort held = held_tcp_port();
+        Process server({activate, "-l", held.where, server_path(), "-p", "5"});
+        const echo::Socket first = connect_when_listening(held.port);
         const auto done = server.finish();
         CHECK(done.exit_code == 2);
         CHECK(done.err.find("echo-server: the service manager passed the sockets to serve "
@@ -177,14 +187,12 @@ TEST_CASE("Inetd mode under systemd-socket-activate --inetd -a: one server per c
     if (!have(activate)) {
         return;
     }
-    const echo::Socket reserve = reserve_port();
-    const std::uint16_t port = echo::local_address(reserve.fd()).port();
-    Process inetd({activate, "--inetd", "-a", "-l", "127.0.0.1:" + std::to_string(port),
-                   server_path(), "--inetd"});
-    const echo::Socket first = connect_when_listening(port);
+    const HeldPort held = held_tcp_port();
+    Process inetd({activate, "--inetd", "-a", "-l", held.where, server_path(), "--inetd"});
+    const echo::Socket first = connect_when_listening(held.port);
     const std::string big = random_bytes(1 << 20);
     CHECK(echo_of(first, big) == big);
-    const echo::Socket second = connect_raw(port);
+    const echo::Socket second = connect_raw(held.port);
     CHECK(echo_of(second, "again") == "again");
     inetd.wait_for_line("disconnected (5 bytes echoed)");
     CHECK(inetd.err().find("disconnected (1048576 bytes echoed)") != std::string::npos);
@@ -234,10 +242,8 @@ TEST_CASE("Inetd mode with --udp serves the datagram socket on standard input un
     const echo::Socket sender = connect_raw(port, "127.0.0.1", SOCK_DGRAM);
     CHECK(datagram_echo(sender, "one") == "one");
     CHECK(datagram_echo(sender, "two") == "two");
-    server.signal(SIGTERM);
-    const auto done = server.finish();
-    CHECK(done.exit_code == 0);
-    CHECK(done.err.find("Stopped by signal; 2 datagrams (6 bytes) echoed") != std::string::npos);
+    CHECK(stopped_cleanly(server).find("Stopped by signal; 2 datagrams (6 bytes) echoed") !=
+          std::string::npos);
 }
 
 TEST_CASE("Inetd mode on pipes echoes standard input to standard output", "[e2e][inetd]") {
