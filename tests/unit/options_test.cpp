@@ -48,6 +48,15 @@ std::string usage_error(Parse parse) {
     return "(no error)";
 }
 
+// The usage error that each command line makes the parser throw.
+std::string server_error(std::vector<std::string> words) {
+    return usage_error([&words] { server(std::move(words)); });
+}
+
+std::string client_error(std::vector<std::string> words) {
+    return usage_error([&words] { client(std::move(words)); });
+}
+
 } // namespace
 
 TEST_CASE("Server defaults are the tutorial's", "[options]") {
@@ -89,20 +98,17 @@ TEST_CASE("Server --read-size takes 1..256 KiB, and 1..65536 with --udp", "[opti
     CHECK(server({"--read-size=1", "-k"}).read_size == std::size_t{1});
     CHECK(server({"--read-size", "262144"}).read_size == std::size_t{262144});
     CHECK(server({"-u", "--read-size", "65536"}).read_size == std::size_t{65536});
-    CHECK(usage_error([] {
-              server({"--read-size", "0"});
-          }) == "--read-size takes a whole number in 1..262144, not '0'");
-    CHECK(usage_error([] {
-              server({"--read-size", "262145"});
-          }) == "--read-size takes a whole number in 1..262144, not '262145'");
+    CHECK(server_error({"--read-size", "0"}) ==
+          "--read-size takes a whole number in 1..262144, not '0'");
+    CHECK(server_error({"--read-size", "262145"}) ==
+          "--read-size takes a whole number in 1..262144, not '262145'");
     for (const char* bad : {"", "-1", "4k", " 4", "1.5"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] { server({"--read-size", bad}); }).find("--read-size takes") == 0);
+        CHECK(server_error({"--read-size", bad}).find("--read-size takes") == 0);
     }
-    CHECK(usage_error([] {
-              server({"--read-size", "65537", "-u"});
-          }) == "--read-size takes a whole number in 1..65536 with --udp, not '65537'");
-    CHECK(usage_error([] { server({"--read-size"}); }) == "option --read-size needs a value");
+    CHECK(server_error({"--read-size", "65537", "-u"}) ==
+          "--read-size takes a whole number in 1..65536 with --udp, not '65537'");
+    CHECK(server_error({"--read-size"}) == "option --read-size needs a value");
 }
 
 TEST_CASE("Options can be parsed twice in one process", "[options]") {
@@ -112,26 +118,23 @@ TEST_CASE("Options can be parsed twice in one process", "[options]") {
 }
 
 TEST_CASE("Server usage errors", "[options]") {
-    CHECK(usage_error([] { server({"--bogus"}); }) == "unknown option --bogus");
-    CHECK(usage_error([] { server({"--bogus=1"}); }) == "unknown option --bogus");
-    CHECK(usage_error([] { server({"-x"}); }) == "unknown option -x");
-    CHECK(usage_error([] { server({"-p"}); }) == "option -p needs a value");
-    CHECK(usage_error([] { server({"--port"}); }) == "option --port needs a value");
-    CHECK(usage_error([] { server({"-H"}); }) == "option -H needs a value");
-    CHECK(usage_error([] { server({"-H", ""}); }).find("--host needs") == 0);
-    CHECK(usage_error([] { server({"extra"}); }) == "unexpected argument 'extra'");
-    CHECK(usage_error([] { server({"--no-splice=1"}); }) == "option --no-splice takes no value");
-    CHECK(usage_error([] { server({"--no-splice", "-k"}); }).find("--no-splice applies") == 0);
-    CHECK(usage_error([] { server({"-u", "--no-splice"}); }).find("--no-splice applies") == 0);
-    CHECK(usage_error([] {
-              server({"-4", "-6"});
-          }).find("exclude each other") != std::string::npos);
-    CHECK(usage_error([] { server({"-H", "::1", "-H", ""}); }).find("--host needs") == 0);
+    CHECK(server_error({"--bogus"}) == "unknown option --bogus");
+    CHECK(server_error({"--bogus=1"}) == "unknown option --bogus");
+    CHECK(server_error({"-x"}) == "unknown option -x");
+    CHECK(server_error({"-p"}) == "option -p needs a value");
+    CHECK(server_error({"--port"}) == "option --port needs a value");
+    CHECK(server_error({"-H"}) == "option -H needs a value");
+    CHECK(server_error({"-H", ""}).find("--host needs") == 0);
+    CHECK(server_error({"extra"}) == "unexpected argument 'extra'");
+    CHECK(server_error({"--no-splice=1"}) == "option --no-splice takes no value");
+    CHECK(server_error({"--no-splice", "-k"}).find("--no-splice applies") == 0);
+    CHECK(server_error({"-u", "--no-splice"}).find("--no-splice applies") == 0);
+    CHECK(server_error({"-4", "-6"}).find("exclude each other") != std::string::npos);
+    CHECK(server_error({"-H", "::1", "-H", ""}).find("--host needs") == 0);
     for (const char* bad : {"65536", "-1", "abc", "12x", "", " 1", "1.5", "99999999999999999999"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] {
-                  server({"-p", bad});
-              }) == std::string("port must be a whole number in 0..65535, not '") + bad + "'");
+        CHECK(server_error({"-p", bad}) ==
+              std::string("port must be a whole number in 0..65535, not '") + bad + "'");
     }
 }
 
@@ -155,37 +158,29 @@ TEST_CASE("Keep-open usage errors", "[options]") {
     for (const char* bad : {"0", "-1", "abc", "1.5", "1000001", "", " 5", "5 ", "0x10", "+3",
                             "99999999999999999999"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] {
-                  server({"-k", "--max-clients", bad});
-              }) ==
+        CHECK(server_error({"-k", "--max-clients", bad}) ==
               std::string("--max-clients takes a whole number in 1..1000000, not '") + bad + "'");
     }
     for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s", "0.0"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] {
-                  server({"-k", "--idle-timeout", bad});
-              }) ==
+        CHECK(server_error({"-k", "--idle-timeout", bad}) ==
               std::string("--idle-timeout takes seconds greater than 0 and at most 86400, not '") +
                   bad + "'");
     }
-    CHECK(usage_error([] {
-              server({"-k", "--max-clients"});
-          }) == "option --max-clients needs a value");
-    CHECK(usage_error([] {
-              server({"-k", "--idle-timeout"});
-          }) == "option --idle-timeout needs a value");
-    CHECK(usage_error([] { server({"--keep-open=yes"}); }) == "option --keep-open takes no value");
+    CHECK(server_error({"-k", "--max-clients"}) == "option --max-clients needs a value");
+    CHECK(server_error({"-k", "--idle-timeout"}) == "option --idle-timeout needs a value");
+    CHECK(server_error({"--keep-open=yes"}) == "option --keep-open takes no value");
     // The limits only mean something with -k; without it they are refused, not ignored.
     const std::string without_k = "--max-clients and --idle-timeout need -k (--keep-open)";
-    CHECK(usage_error([] { server({"--max-clients", "5"}); }) == without_k);
-    CHECK(usage_error([] { server({"--idle-timeout", "5"}); }) == without_k);
+    CHECK(server_error({"--max-clients", "5"}) == without_k);
+    CHECK(server_error({"--idle-timeout", "5"}) == without_k);
     // -k changes nothing for UDP, which serves until stopped anyway; its limits do not apply.
     const echo::ServerOptions udp = server({"-k", "--udp"});
     CHECK(udp.keep_open);
     CHECK(udp.udp);
     const std::string not_udp = "--max-clients and --idle-timeout apply to TCP peers, not --udp";
-    CHECK(usage_error([] { server({"-k", "-u", "--max-clients", "5"}); }) == not_udp);
-    CHECK(usage_error([] { server({"-ku", "--idle-timeout", "5"}); }) == not_udp);
+    CHECK(server_error({"-k", "-u", "--max-clients", "5"}) == not_udp);
+    CHECK(server_error({"-ku", "--idle-timeout", "5"}) == not_udp);
 }
 
 TEST_CASE("Client defaults are the tutorial's", "[options]") {
@@ -215,24 +210,18 @@ TEST_CASE("Client words, stream and timeout", "[options]") {
 }
 
 TEST_CASE("Client usage errors", "[options]") {
-    CHECK(usage_error([] {
-              client({"-p", "0"});
-          }) == "port must be a whole number in 1..65535, not '0'");
-    CHECK(usage_error([] { client({"-t"}); }) == "option -t needs a value");
-    CHECK(usage_error([] { client({"--timeout"}); }) == "option --timeout needs a value");
+    CHECK(client_error({"-p", "0"}) == "port must be a whole number in 1..65535, not '0'");
+    CHECK(client_error({"-t"}) == "option -t needs a value");
+    CHECK(client_error({"--timeout"}) == "option --timeout needs a value");
     for (const char* bad : {"0", "-1", "abc", "1e3", "nan", "inf", "86401", "", "1s", ".", "0.000",
                             "+1", "1.2.3", " 1", "86400.0001", "99999999999999999999999"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] { client({"-t", bad}); }).find("--timeout takes seconds") == 0);
+        CHECK(client_error({"-t", bad}).find("--timeout takes seconds") == 0);
     }
-    CHECK(usage_error([] { client({"-", "word"}); }).find("'-'") == 0);
-    CHECK(usage_error([] { client({"--what"}); }) == "unknown option --what");
-    CHECK(usage_error([] {
-              client({"-6", "-4"});
-          }).find("exclude each other") != std::string::npos);
-    CHECK(usage_error([] {
-              client({"-H", "a", "--host=b"});
-          }).find("given twice") != std::string::npos);
+    CHECK(client_error({"-", "word"}).find("'-'") == 0);
+    CHECK(client_error({"--what"}) == "unknown option --what");
+    CHECK(client_error({"-6", "-4"}).find("exclude each other") != std::string::npos);
+    CHECK(client_error({"-H", "a", "--host=b"}).find("given twice") != std::string::npos);
 }
 
 TEST_CASE("Usage texts list every option", "[options]") {
@@ -265,23 +254,15 @@ TEST_CASE("Measuring options", "[options]") {
 }
 
 TEST_CASE("Measuring usage errors", "[options]") {
-    CHECK(usage_error([] {
-              client({"-c", "0"});
-          }) == "--count takes a whole number in 1..1000000000, not '0'");
-    CHECK(usage_error([] { client({"-c", "x"}); }).find("--count takes") == 0);
-    CHECK(usage_error([] {
-              client({"-s", "-1"});
-          }).find("--size takes a whole number in 0..") == 0);
-    CHECK(usage_error([] { client({"-s", "67108865"}); }).find("--size takes") == 0);
-    CHECK(usage_error([] {
-              client({"-s", "0"});
-          }).find("-s (the payload's size) is at least 1") == 0);
-    CHECK(usage_error([] {
-              client({"--interval", "-1"});
-          }).find("--interval takes seconds from 0") == 0);
-    CHECK(usage_error([] { client({"--interval"}); }) == "option --interval needs a value");
-    CHECK(usage_error([] { client({"-c", "2", "-"}); }).find("measuring") == 0);
-    CHECK(usage_error([] { client({"-s", "9", "word"}); }).find("-s (a pattern payload)") == 0);
+    CHECK(client_error({"-c", "0"}) == "--count takes a whole number in 1..1000000000, not '0'");
+    CHECK(client_error({"-c", "x"}).find("--count takes") == 0);
+    CHECK(client_error({"-s", "-1"}).find("--size takes a whole number in 0..") == 0);
+    CHECK(client_error({"-s", "67108865"}).find("--size takes") == 0);
+    CHECK(client_error({"-s", "0"}).find("-s (the payload's size) is at least 1") == 0);
+    CHECK(client_error({"--interval", "-1"}).find("--interval takes seconds from 0") == 0);
+    CHECK(client_error({"--interval"}) == "option --interval needs a value");
+    CHECK(client_error({"-c", "2", "-"}).find("measuring") == 0);
+    CHECK(client_error({"-s", "9", "word"}).find("-s (a pattern payload)") == 0);
 }
 
 TEST_CASE("Interactive and verbose options", "[options]") {
@@ -289,15 +270,11 @@ TEST_CASE("Interactive and verbose options", "[options]") {
     CHECK(client({"--interactive"}).interactive);
     CHECK(client({"-v"}).verbose);
     CHECK(server({"--verbose"}).verbose);
-    CHECK(usage_error([] { client({"-i", "word"}); }).find("-i (interactive)") == 0);
-    CHECK(usage_error([] { client({"-i", "-"}); }).find("-i (interactive)") == 0);
-    CHECK(usage_error([] { client({"-i", "-c", "3"}); }).find("-i (interactive)") == 0);
-    CHECK(usage_error([] {
-              client({"-q", "-v"});
-          }) == "-q (quiet) and -v (verbose) exclude each other");
-    CHECK(usage_error([] {
-              server({"-v", "-q"});
-          }) == "-q (quiet) and -v (verbose) exclude each other");
+    CHECK(client_error({"-i", "word"}).find("-i (interactive)") == 0);
+    CHECK(client_error({"-i", "-"}).find("-i (interactive)") == 0);
+    CHECK(client_error({"-i", "-c", "3"}).find("-i (interactive)") == 0);
+    CHECK(client_error({"-q", "-v"}) == "-q (quiet) and -v (verbose) exclude each other");
+    CHECK(server_error({"-v", "-q"}) == "-q (quiet) and -v (verbose) exclude each other");
 }
 
 TEST_CASE("Explain in both programs", "[options][explain]") {
@@ -308,13 +285,9 @@ TEST_CASE("Explain in both programs", "[options][explain]") {
     CHECK(server({"-u", "--explain", "-v"}).explain);
     CHECK(client({"--explain", "-"}).explain);
     CHECK(client({"-u", "--explain", "-c", "2"}).explain);
-    CHECK(usage_error([] { server({"--explain=1"}); }) == "option --explain takes no value");
-    CHECK(usage_error([] {
-              client({"--explain", "-q"});
-          }) == "-q (quiet) and --explain exclude each other");
-    CHECK(usage_error([] {
-              server({"-q", "--explain"});
-          }) == "-q (quiet) and --explain exclude each other");
+    CHECK(server_error({"--explain=1"}) == "option --explain takes no value");
+    CHECK(client_error({"--explain", "-q"}) == "-q (quiet) and --explain exclude each other");
+    CHECK(server_error({"-q", "--explain"}) == "-q (quiet) and --explain exclude each other");
     CHECK(echo::server_usage().find("--explain") != std::string::npos);
     CHECK(echo::client_usage().find("--explain") != std::string::npos);
 }
@@ -324,10 +297,10 @@ TEST_CASE("Server --udp in short and long forms", "[options][udp]") {
     CHECK(server({"-u"}).udp);
     CHECK(server({"--udp", "-p", "0"}).udp);
     CHECK(server({"-uq"}).quiet);
-    CHECK(usage_error([] { server({"--udp=yes"}); }) == "option --udp takes no value");
-    CHECK(usage_error([] { server({"--quiet=1"}); }) == "option --quiet takes no value");
+    CHECK(server_error({"--udp=yes"}) == "option --udp takes no value");
+    CHECK(server_error({"--quiet=1"}) == "option --quiet takes no value");
     // A bad short option after a valid --name=value is still named as itself.
-    CHECK(usage_error([] { server({"--host=::1", "-xq"}); }) == "unknown option -x");
+    CHECK(server_error({"--host=::1", "-xq"}) == "unknown option -x");
 }
 
 TEST_CASE("Client --udp: its own timeout default, and retries", "[options][udp]") {
@@ -346,40 +319,33 @@ TEST_CASE("Client --udp: its own timeout default, and retries", "[options][udp]"
 }
 
 TEST_CASE("Client --udp usage errors", "[options][udp]") {
-    CHECK(usage_error([] {
-              client({"--retries", "3"});
-          }) == "--retries applies to UDP only (add --udp); TCP retransmits by itself");
-    CHECK(usage_error([] { client({"-u", "--retries"}); }) == "option --retries needs a value");
+    CHECK(client_error({"--retries", "3"}) ==
+          "--retries applies to UDP only (add --udp); TCP retransmits by itself");
+    CHECK(client_error({"-u", "--retries"}) == "option --retries needs a value");
     for (const char* bad : {"-1", "101", "abc", "", "1.5", "2x"}) {
         CAPTURE(bad);
-        CHECK(usage_error([bad] {
-                  client({"-u", "--retries", bad});
-              }) == std::string("--retries takes a whole number in 0..100, not '") + bad + "'");
+        CHECK(client_error({"-u", "--retries", bad}) ==
+              std::string("--retries takes a whole number in 0..100, not '") + bad + "'");
     }
-    CHECK(usage_error([] { client({"-u", "-t", "0"}); }).find("--timeout takes seconds") == 0);
-    CHECK(usage_error([] { client({"--udp=1"}); }) == "option --udp takes no value");
+    CHECK(client_error({"-u", "-t", "0"}).find("--timeout takes seconds") == 0);
+    CHECK(client_error({"--udp=1"}) == "option --udp takes no value");
     CHECK(client({"-u", "-c", "3"}).measuring());
     CHECK(client({"-u", "-i"}).interactive);
     // -s over UDP is the datagram's size, its round number included.
     CHECK(client({"-u", "-s", "65507"}).size == std::size_t{65507});
-    CHECK(usage_error([] {
-              client({"-u", "-s", "65508"});
-          }) == "-s 65508: a UDP datagram carries at most 65507 bytes (65527 over IPv6, with -6)");
+    CHECK(client_error({"-u", "-s", "65508"}) ==
+          "-s 65508: a UDP datagram carries at most 65507 bytes (65527 over IPv6, with -6)");
     CHECK(client({"-u", "-6", "-s", "65527"}).size == std::size_t{65527});
-    CHECK(usage_error([] {
-              client({"-u", "-6", "-s", "65528"});
-          }) == "-s 65528: a UDP datagram carries at most 65527 bytes");
+    CHECK(client_error({"-u", "-6", "-s", "65528"}) ==
+          "-s 65528: a UDP datagram carries at most 65527 bytes");
     CHECK(client({"-u", "-s", "8"}).size == std::size_t{8});
-    CHECK(usage_error([] {
-              client({"-u", "-s", "7"});
-          }) == "-s over UDP is the size of each datagram, at least 8 (the bytes of the round "
-                "number), not 7");
-    CHECK(usage_error([] {
-              client({"-u", "-c", "2", std::string(65500, 'x')});
-          }).find("a message of 65500 bytes") == 0);
-    CHECK(usage_error([] {
-              client({"-u", "-q", "-v"});
-          }).find("exclude each other") != std::string::npos);
+    CHECK(client_error({"-u", "-s", "7"}) ==
+          "-s over UDP is the size of each datagram, at least 8 (the bytes of the round "
+          "number), not 7");
+    CHECK(
+        client_error({"-u", "-c", "2", std::string(65500, 'x')}).find("a message of 65500 bytes") ==
+        0);
+    CHECK(client_error({"-u", "-q", "-v"}).find("exclude each other") != std::string::npos);
     CHECK(client({"-u", "-v"}).verbose);
     CHECK(server({"-u", "-v"}).verbose);
 }
@@ -388,25 +354,19 @@ TEST_CASE("A UDP message must fit in one datagram", "[options][udp]") {
     const std::string ipv4_max(65507, 'x');
     const std::string ipv6_max(65527, 'x');
     CHECK(client({"-u", ipv4_max}).message.size() == 65507);
-    CHECK(usage_error([&] {
-              client({"-u", ipv4_max + "x"});
-          }) == "a message of 65508 bytes does not fit in one UDP datagram (at most 65507 bytes; "
-                "65527 over IPv6, with -6)");
+    CHECK(client_error({"-u", ipv4_max + "x"}) ==
+          "a message of 65508 bytes does not fit in one UDP datagram (at most 65507 bytes; "
+          "65527 over IPv6, with -6)");
     // Words count with the spaces that join them.
-    CHECK(usage_error([&] {
-              client({"-u", ipv4_max, "y"});
-          }).find("65509 bytes") != std::string::npos);
+    CHECK(client_error({"-u", ipv4_max, "y"}).find("65509 bytes") != std::string::npos);
     // IPv6's larger limit when the address can only be IPv6.
     CHECK(client({"-u", "-6", ipv6_max}).message.size() == 65527);
     CHECK(client({"-u", "-H", "::1", ipv6_max}).message.size() == 65527);
-    CHECK(usage_error([&] {
-              client({"-u", "-6", ipv6_max + "x"});
-          }) ==
+    CHECK(client_error({"-u", "-6", ipv6_max + "x"}) ==
           "a message of 65528 bytes does not fit in one UDP datagram (at most 65527 bytes over "
           "IPv6)");
-    CHECK(usage_error([&] {
-              client({"-u", "-4", "-H", "localhost", ipv6_max});
-          }).find("at most 65507 bytes") != std::string::npos);
+    CHECK(client_error({"-u", "-4", "-H", "localhost", ipv6_max}).find("at most 65507 bytes") !=
+          std::string::npos);
     // TCP has no such limit, and '-' cuts long lines itself.
     CHECK(client({ipv6_max + "x"}).message.size() == 65528);
     CHECK(client({"-u", "-"}).stream);
@@ -441,8 +401,8 @@ TEST_CASE("Option --inetd: standard input is the peer, so no address and no -k",
     CHECK(server({"-4"}).address_given);
     CHECK_FALSE(server({"-k", "-u"}).address_given);
     const std::string refusal = "--inetd serves standard input: -H, -p, -4, -6 and -k do not apply";
-    CHECK(usage_error([] { server({"--inetd", "-k"}); }) == refusal);
-    CHECK(usage_error([] { server({"--inetd", "-p", "7"}); }) == refusal);
-    CHECK(usage_error([] { server({"-H", "::", "--inetd"}); }) == refusal);
-    CHECK(usage_error([] { server({"--inetd", "-6"}); }) == refusal);
+    CHECK(server_error({"--inetd", "-k"}) == refusal);
+    CHECK(server_error({"--inetd", "-p", "7"}) == refusal);
+    CHECK(server_error({"-H", "::", "--inetd"}) == refusal);
+    CHECK(server_error({"--inetd", "-6"}) == refusal);
 }
