@@ -69,6 +69,9 @@ class ManyPeers {
 
     void accept_from(int listener, Clock::time_point now);
     void serve(Peers::iterator peer, Clock::time_point now);
+    std::optional<std::size_t> send_backlog(Peers::iterator peer);
+    std::optional<std::size_t> echo_fresh_bytes(Peers::iterator peer);
+    void finish(Peers::iterator peer);
     std::size_t count_echoed(Peer& peer, const IoResult& sent);
     void close(Peers::iterator peer, std::string_view why);
     void fail(Peers::iterator peer, IoFailure failure);
@@ -169,73 +172,90 @@ void ManyPeers::accept_from(int listener, Clock::time_point now) {
     }
 }
 
-// Over 60 lines, kept whole on purpose: one peer's turn of the event loop (read, write, FIN,
-// failure, and what to wait for next), the -k twin of echo_by_copy().
+// One peer's turn of the event loop, the -k twin of echo_by_copy(): the rest of an earlier echo
+// while one waits, else a fresh read and its echo. Either way, moving bytes makes it the most
+// recently active peer.
 void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
-    const int fd = peer->socket.fd();
-    std::size_t moved = 0;
-    if (peer->backlog) {
-        // Room at last for the rest of an echo.
-        const IoResult sent = send_some(fd, peer->unsent);
-        if (sent.status == IoStatus::error) {
-            return fail(peer, {"send to", sent.error});
-        }
-        moved = count_echoed(*peer, sent);
-        if (peer->trace && moved > 0) {
-            peer->trace->sent(peer->unsent.first(moved));
-        }
-        peer->unsent = peer->unsent.subspan(moved);
-        if (peer->unsent.empty()) {
-            peer->backlog.reset();
-            poller_.change(fd, Interest::read);
-        }
-    } else {
-        const IoResult received = receive_some(fd, chunk_);
-        if (received.status == IoStatus::would_block) {
-            return;
-        }
-        if (received.status == IoStatus::error) {
-            return fail(peer, {"recv from", received.error});
-        }
-        if (received.status == IoStatus::eof) {
-            // Half-close: the peer sends no more, and all it sent has been echoed (it is read
-            // only when nothing is unsent). Our FIN follows the echo; then let go.
-            if (peer->trace) {
-                peer->trace->peer_closed_write();
-            }
-            shutdown_write(fd);
-            if (peer->trace) {
-                peer->trace->closed_write();
-            }
-            return close(peer, tr("peer closed, echo complete"));
-        }
-        moved = received.bytes;
-        const std::span<const std::byte> echo = std::span(chunk_).first(received.bytes);
-        if (peer->trace) {
-            peer->trace->received(echo);
-        }
-        const IoResult sent = send_some(fd, echo);
-        if (sent.status == IoStatus::error) {
-            return fail(peer, {"send to", sent.error});
-        }
-        const std::size_t taken = count_echoed(*peer, sent);
-        if (peer->trace && taken > 0) {
-            peer->trace->sent(echo.first(taken));
-        }
-        if (taken < echo.size()) {
-            // The peer takes its echo slower than it sends: keep the rest, and read no more
-            // from it until that has gone. Its unread bytes wait in the kernel meanwhile.
-            const std::span<const std::byte> rest = echo.subspan(taken);
-            peer->backlog = std::make_unique_for_overwrite<std::byte[]>(rest.size());
-            std::copy(rest.begin(), rest.end(), peer->backlog.get());
-            peer->unsent = std::span(peer->backlog.get(), rest.size());
-            poller_.change(fd, Interest::write);
-        }
-    }
-    if (moved > 0) {
+    const std::optional<std::size_t> moved =
+        peer->backlog ? send_backlog(peer) : echo_fresh_bytes(peer);
+    if (moved && *moved > 0) {
         peer->last_active = now;
         peers_.splice(peers_.end(), peers_, peer); // now the most recently active
     }
+}
+
+// Room at last for the rest of an echo: bytes sent, or nullopt when the peer is gone.
+std::optional<std::size_t> ManyPeers::send_backlog(Peers::iterator peer) {
+    const int fd = peer->socket.fd();
+    const IoResult sent = send_some(fd, peer->unsent);
+    if (sent.status == IoStatus::error) {
+        fail(peer, {"send to", sent.error});
+        return std::nullopt;
+    }
+    const std::size_t moved = count_echoed(*peer, sent);
+    if (peer->trace && moved > 0) {
+        peer->trace->sent(peer->unsent.first(moved));
+    }
+    peer->unsent = peer->unsent.subspan(moved);
+    if (peer->unsent.empty()) {
+        peer->backlog.reset();
+        poller_.change(fd, Interest::read);
+    }
+    return moved;
+}
+
+// Reads what the peer sent and echoes it, keeping what it does not take yet: bytes read, or
+// nullopt when the peer is gone (closed after its FIN, or failed).
+std::optional<std::size_t> ManyPeers::echo_fresh_bytes(Peers::iterator peer) {
+    const int fd = peer->socket.fd();
+    const IoResult received = receive_some(fd, chunk_);
+    if (received.status == IoStatus::would_block) {
+        return 0;
+    }
+    if (received.status == IoStatus::error) {
+        fail(peer, {"recv from", received.error});
+        return std::nullopt;
+    }
+    if (received.status == IoStatus::eof) {
+        finish(peer);
+        return std::nullopt;
+    }
+    const std::span<const std::byte> echo = std::span(chunk_).first(received.bytes);
+    if (peer->trace) {
+        peer->trace->received(echo);
+    }
+    const IoResult sent = send_some(fd, echo);
+    if (sent.status == IoStatus::error) {
+        fail(peer, {"send to", sent.error});
+        return std::nullopt;
+    }
+    const std::size_t taken = count_echoed(*peer, sent);
+    if (peer->trace && taken > 0) {
+        peer->trace->sent(echo.first(taken));
+    }
+    if (taken < echo.size()) {
+        // The peer takes its echo slower than it sends: keep the rest, and read no more
+        // from it until that has gone. Its unread bytes wait in the kernel meanwhile.
+        const std::span<const std::byte> rest = echo.subspan(taken);
+        peer->backlog = std::make_unique_for_overwrite<std::byte[]>(rest.size());
+        std::copy(rest.begin(), rest.end(), peer->backlog.get());
+        peer->unsent = std::span(peer->backlog.get(), rest.size());
+        poller_.change(fd, Interest::write);
+    }
+    return received.bytes;
+}
+
+// Half-close: the peer sends no more, and all it sent has been echoed (it is read only when
+// nothing is unsent). Our FIN follows the echo; then let go.
+void ManyPeers::finish(Peers::iterator peer) {
+    if (peer->trace) {
+        peer->trace->peer_closed_write();
+    }
+    shutdown_write(peer->socket.fd());
+    if (peer->trace) {
+        peer->trace->closed_write();
+    }
+    close(peer, tr("peer closed, echo complete"));
 }
 
 std::size_t ManyPeers::count_echoed(Peer& peer, const IoResult& sent) {
