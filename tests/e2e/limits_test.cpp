@@ -115,7 +115,7 @@ std::uint64_t summary_count(const std::string& err, const std::string& label) {
 
 } // namespace
 
-TEST_CASE("--max-per-address refuses one address's extra peers while another is served",
+TEST_CASE("Max-per-address refuses one address's extra peers while another is served",
           "[e2e][limits]") {
     Server server({"-k", "--max-per-address", "2", "--max-clients", "8"});
     const Socket first = connect_from("127.0.0.1", server.port);
@@ -151,8 +151,9 @@ TEST_CASE("--max-per-address refuses one address's extra peers while another is 
           std::string::npos);
 }
 
-TEST_CASE("--rate cuts a flood from one address to the rate while another sender is answered",
-          "[e2e][limits]") {
+TEST_CASE(
+    "The rate limit cuts a flood from one address to the rate while another sender is answered",
+    "[e2e][limits]") {
     constexpr std::uint64_t rate = 50;
     constexpr int flood = 2000;
     Server server({"-u", "--rate", std::to_string(rate)});
@@ -184,7 +185,7 @@ TEST_CASE("--rate cuts a flood from one address to the rate while another sender
           std::string::npos);
 }
 
-TEST_CASE("--rate limits a forged flood by address, whatever its ports", "[e2e][limits]") {
+TEST_CASE("The rate limit takes a forged flood by address, whatever its ports", "[e2e][limits]") {
     constexpr std::uint64_t rate = 50;
     constexpr int flood = 500;
     Server server({"-u", "--rate", std::to_string(rate)});
