@@ -243,9 +243,9 @@ TEST_CASE("Refused peers are named at most ten a second, the rest counted", "[e2
     std::uint64_t counted = 0;
     std::istringstream lines(done.err);
     for (std::string line; std::getline(lines, line);) {
-        named += line.find("[+] Refusing 127.0.0.1:") == 0 ? 1U : 0U;
+        named += line.starts_with("[+] Refusing 127.0.0.1:") ? 1U : 0U;
         const std::string more = "[+] ... and ";
-        if (line.find(more) == 0 &&
+        if (line.starts_with(more) &&
             line.find("refused by --max-per-address") != std::string::npos) {
             counted += std::stoull(line.substr(more.size()));
         }
