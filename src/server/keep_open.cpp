@@ -4,6 +4,8 @@
 #include "echo/io.hpp"
 #include "echo/net.hpp"
 #include "i18n.hpp"
+#include "line_budget.hpp"
+#include "peer_host.hpp"
 #include "poller.hpp"
 #include "server_modes.hpp"
 #include "stop.hpp"
@@ -34,6 +36,10 @@ constexpr std::size_t chunk_size = 64 * 1024;
 // before we try again (unless a peer leaves first and frees a descriptor).
 constexpr auto accept_pause = 250ms;
 
+// Lines a second about peers refused by --max-per-address: a flood of connections must not
+// become a flood of lines. The rest are counted, and the count said.
+constexpr std::size_t refusal_lines_per_second = 10;
+
 // "1 s", "0.5 s"
 std::string seconds_text(std::chrono::milliseconds duration) {
     std::string text = std::to_string(duration.count() / 1000);
@@ -48,6 +54,7 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 struct Peer {
     Socket socket;
     Address address;
+    PeerHost host; // what --max-per-address counts
     std::uint64_t echoed = 0;
     Clock::time_point last_active; // when a byte last moved, either way
     // Echo the peer has not taken yet, held only while there is some. The peer is not read from
@@ -68,7 +75,14 @@ class ManyPeers {
     using Peers = std::list<Peer>;
 
     void accept_from(int listener, Clock::time_point now);
+    void admit(Accepted accepted, Clock::time_point now);
+    bool refuse(const Accepted& accepted, Clock::time_point now);
+    void say_refusals_omitted(std::optional<Clock::time_point> now);
+    int stopped();
     void serve(Peers::iterator peer, Clock::time_point now);
+    std::optional<std::size_t> send_backlog(Peers::iterator peer);
+    std::optional<std::size_t> echo_fresh_bytes(Peers::iterator peer);
+    void finish(Peers::iterator peer);
     std::size_t count_echoed(Peer& peer, const IoResult& sent);
     void close(Peers::iterator peer, std::string_view why);
     void fail(Peers::iterator peer, IoFailure failure);
@@ -90,6 +104,11 @@ class ManyPeers {
     bool accept_failure_logged_ = false;
     std::uint64_t clients_ = 0;
     std::uint64_t echoed_ = 0;
+    // --max-per-address: peers open from each address, only for addresses with peers open (so at
+    // most --max-clients entries), and how many were refused.
+    std::unordered_map<PeerHost, std::uint64_t, PeerHostHash> per_host_;
+    std::uint64_t refused_ = 0;
+    LineBudget refusal_lines_{refusal_lines_per_second};
 };
 
 int ManyPeers::run() {
@@ -104,21 +123,7 @@ int ManyPeers::run() {
         const Clock::time_point now = Clock::now();
         for (const int fd : ready) {
             if (fd == stop_fd()) {
-                for (Peer& peer : peers_) {
-                    if (peer.trace) {
-                        peer.trace->ended(tr("stopped by signal"));
-                    }
-                }
-                status_.line(
-                    peers_.empty()
-                        ? std::string(tr("Stopped by signal"))
-                        : fill(tr_plural("Stopped by signal; %s client dropped",
-                                         "Stopped by signal; %s clients dropped", peers_.size()),
-                               {std::to_string(peers_.size())}));
-                status_.line(
-                    fill(tr("Served %s, %s echoed"), {plural(clients_, "%s client", "%s clients"),
-                                                      plural(echoed_, "%s byte", "%s bytes")}));
-                return exit_ok;
+                return stopped();
             }
             // A peer is closed only while its own readiness is handled (or after the batch), so
             // a descriptor later in `ready` never names a peer that has gone.
@@ -129,10 +134,35 @@ int ManyPeers::run() {
             }
         }
         close_idle(now);
+        say_refusals_omitted(now);
         if (accept_paused_until_ && now >= *accept_paused_until_) {
             accept_paused_until_.reset();
         }
     }
+}
+
+int ManyPeers::stopped() {
+    for (Peer& peer : peers_) {
+        if (peer.trace) {
+            peer.trace->ended(tr("stopped by signal"));
+        }
+    }
+    say_refusals_omitted(std::nullopt);
+    status_.line(peers_.empty()
+                     ? std::string(tr("Stopped by signal"))
+                     : fill(tr_plural("Stopped by signal; %s client dropped",
+                                      "Stopped by signal; %s clients dropped", peers_.size()),
+                            {std::to_string(peers_.size())}));
+    std::string summary =
+        fill(tr("Served %s, %s echoed"),
+             {plural(clients_, "%s client", "%s clients"), plural(echoed_, "%s byte", "%s bytes")});
+    if (refused_ > 0) {
+        summary += fill(tr_plural(", %s refused by --max-per-address",
+                                  ", %s refused by --max-per-address", refused_),
+                        {std::to_string(refused_)});
+    }
+    status_.line(summary);
+    return exit_ok;
 }
 
 void ManyPeers::accept_from(int listener, Clock::time_point now) {
@@ -143,6 +173,9 @@ void ManyPeers::accept_from(int listener, Clock::time_point now) {
             if (!accepted) {
                 accept_failure_logged_ = false; // caught up with the backlog
                 return;
+            }
+            if (refuse(*accepted, now)) {
+                continue; // closed as it goes out of scope
             }
             poller_.add(accepted->socket.fd(), Interest::read);
         } catch (const std::system_error& error) {
@@ -156,86 +189,145 @@ void ManyPeers::accept_from(int listener, Clock::time_point now) {
             accept_paused_until_ = now + accept_pause;
             return;
         }
-        ++clients_;
-        status_.line(fill(tr("Client connected: %s"), {accepted->peer.to_string()}));
-        Peer& peer = peers_.emplace_back();
-        peer.socket = std::move(accepted->socket);
-        peer.address = accepted->peer;
-        peer.last_active = now;
-        if (status_.verbose()) {
-            peer.trace = std::make_unique<ConnectionTrace>(status_, peer.address.to_string());
-        }
-        by_fd_.emplace(peer.socket.fd(), std::prev(peers_.end()));
+        admit(std::move(*accepted), now);
     }
 }
 
-// Over 60 lines, kept whole on purpose: one peer's turn of the event loop (read, write, FIN,
-// failure, and what to wait for next), the -k twin of echo_by_copy().
-void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
-    const int fd = peer->socket.fd();
-    std::size_t moved = 0;
-    if (peer->backlog) {
-        // Room at last for the rest of an echo.
-        const IoResult sent = send_some(fd, peer->unsent);
-        if (sent.status == IoStatus::error) {
-            return fail(peer, {"send to", sent.error});
-        }
-        moved = count_echoed(*peer, sent);
-        if (peer->trace && moved > 0) {
-            peer->trace->sent(peer->unsent.first(moved));
-        }
-        peer->unsent = peer->unsent.subspan(moved);
-        if (peer->unsent.empty()) {
-            peer->backlog.reset();
-            poller_.change(fd, Interest::read);
-        }
-    } else {
-        const IoResult received = receive_some(fd, chunk_);
-        if (received.status == IoStatus::would_block) {
-            return;
-        }
-        if (received.status == IoStatus::error) {
-            return fail(peer, {"recv from", received.error});
-        }
-        if (received.status == IoStatus::eof) {
-            // Half-close: the peer sends no more, and all it sent has been echoed (it is read
-            // only when nothing is unsent). Our FIN follows the echo; then let go.
-            if (peer->trace) {
-                peer->trace->peer_closed_write();
-            }
-            shutdown_write(fd);
-            if (peer->trace) {
-                peer->trace->closed_write();
-            }
-            return close(peer, tr("peer closed, echo complete"));
-        }
-        moved = received.bytes;
-        const std::span<const std::byte> echo = std::span(chunk_).first(received.bytes);
-        if (peer->trace) {
-            peer->trace->received(echo);
-        }
-        const IoResult sent = send_some(fd, echo);
-        if (sent.status == IoStatus::error) {
-            return fail(peer, {"send to", sent.error});
-        }
-        const std::size_t taken = count_echoed(*peer, sent);
-        if (peer->trace && taken > 0) {
-            peer->trace->sent(echo.first(taken));
-        }
-        if (taken < echo.size()) {
-            // The peer takes its echo slower than it sends: keep the rest, and read no more
-            // from it until that has gone. Its unread bytes wait in the kernel meanwhile.
-            const std::span<const std::byte> rest = echo.subspan(taken);
-            peer->backlog = std::make_unique_for_overwrite<std::byte[]>(rest.size());
-            std::copy(rest.begin(), rest.end(), peer->backlog.get());
-            peer->unsent = std::span(peer->backlog.get(), rest.size());
-            poller_.change(fd, Interest::write);
-        }
+void ManyPeers::admit(Accepted accepted, Clock::time_point now) {
+    ++clients_;
+    status_.line(fill(tr("Client connected: %s"), {accepted.peer.to_string()}));
+    Peer& peer = peers_.emplace_back();
+    peer.socket = std::move(accepted.socket);
+    peer.address = accepted.peer;
+    peer.last_active = now;
+    if (options_.max_per_address) {
+        peer.host = host_of(peer.address);
+        ++per_host_[peer.host];
     }
-    if (moved > 0) {
+    if (status_.verbose()) {
+        peer.trace = std::make_unique<ConnectionTrace>(status_, peer.address.to_string());
+    }
+    by_fd_.emplace(peer.socket.fd(), std::prev(peers_.end()));
+}
+
+// --max-per-address: whether `accepted` comes from an address that has all the peers it may
+// have; such a peer is closed at once, before it is ever read, rather than left in the backlog
+// where it would hold up the peers of other hosts behind it.
+bool ManyPeers::refuse(const Accepted& accepted, Clock::time_point now) {
+    if (!options_.max_per_address) {
+        return false;
+    }
+    const auto open = per_host_.find(host_of(accepted.peer));
+    if (open == per_host_.end() || open->second < *options_.max_per_address) {
+        return false;
+    }
+    ++refused_;
+    if (refusal_lines_.admit(now)) {
+        status_.line(
+            fill(tr("Refusing %s: %s from its address already (--max-per-address)"),
+                 {accepted.peer.to_string(), plural(open->second, "%s peer", "%s peers")}));
+    }
+    return true;
+}
+
+// The count of refusals left unsaid in a second that is over (`now`), or at the end.
+void ManyPeers::say_refusals_omitted(std::optional<Clock::time_point> now) {
+    const std::uint64_t count =
+        now ? refusal_lines_.omitted(*now) : refusal_lines_.omitted_at_end();
+    if (count > 0) {
+        status_.line(fill(tr_plural("... and %s more peer refused by --max-per-address in the "
+                                    "last second",
+                                    "... and %s more peers refused by --max-per-address in the "
+                                    "last second",
+                                    count),
+                          {std::to_string(count)}));
+    }
+}
+
+// One peer's turn of the event loop, the -k twin of echo_by_copy(): the rest of an earlier echo
+// while one waits, else a fresh read and its echo. Either way, moving bytes makes it the most
+// recently active peer.
+void ManyPeers::serve(Peers::iterator peer, Clock::time_point now) {
+    const std::optional<std::size_t> moved =
+        peer->backlog ? send_backlog(peer) : echo_fresh_bytes(peer);
+    if (moved && *moved > 0) {
         peer->last_active = now;
         peers_.splice(peers_.end(), peers_, peer); // now the most recently active
     }
+}
+
+// Room at last for the rest of an echo: bytes sent, or nullopt when the peer is gone.
+std::optional<std::size_t> ManyPeers::send_backlog(Peers::iterator peer) {
+    const int fd = peer->socket.fd();
+    const IoResult sent = send_some(fd, peer->unsent);
+    if (sent.status == IoStatus::error) {
+        fail(peer, {"send to", sent.error});
+        return std::nullopt;
+    }
+    const std::size_t moved = count_echoed(*peer, sent);
+    if (peer->trace && moved > 0) {
+        peer->trace->sent(peer->unsent.first(moved));
+    }
+    peer->unsent = peer->unsent.subspan(moved);
+    if (peer->unsent.empty()) {
+        peer->backlog.reset();
+        poller_.change(fd, Interest::read);
+    }
+    return moved;
+}
+
+// Reads what the peer sent and echoes it, keeping what it does not take yet: bytes read, or
+// nullopt when the peer is gone (closed after its FIN, or failed).
+std::optional<std::size_t> ManyPeers::echo_fresh_bytes(Peers::iterator peer) {
+    const int fd = peer->socket.fd();
+    const IoResult received = receive_some(fd, chunk_);
+    if (received.status == IoStatus::would_block) {
+        return 0;
+    }
+    if (received.status == IoStatus::error) {
+        fail(peer, {"recv from", received.error});
+        return std::nullopt;
+    }
+    if (received.status == IoStatus::eof) {
+        finish(peer);
+        return std::nullopt;
+    }
+    const std::span<const std::byte> echo = std::span(chunk_).first(received.bytes);
+    if (peer->trace) {
+        peer->trace->received(echo);
+    }
+    const IoResult sent = send_some(fd, echo);
+    if (sent.status == IoStatus::error) {
+        fail(peer, {"send to", sent.error});
+        return std::nullopt;
+    }
+    const std::size_t taken = count_echoed(*peer, sent);
+    if (peer->trace && taken > 0) {
+        peer->trace->sent(echo.first(taken));
+    }
+    if (taken < echo.size()) {
+        // The peer takes its echo slower than it sends: keep the rest, and read no more
+        // from it until that has gone. Its unread bytes wait in the kernel meanwhile.
+        const std::span<const std::byte> rest = echo.subspan(taken);
+        peer->backlog = std::make_unique_for_overwrite<std::byte[]>(rest.size());
+        std::copy(rest.begin(), rest.end(), peer->backlog.get());
+        peer->unsent = std::span(peer->backlog.get(), rest.size());
+        poller_.change(fd, Interest::write);
+    }
+    return received.bytes;
+}
+
+// Half-close: the peer sends no more, and all it sent has been echoed (it is read only when
+// nothing is unsent). Our FIN follows the echo; then let go.
+void ManyPeers::finish(Peers::iterator peer) {
+    if (peer->trace) {
+        peer->trace->peer_closed_write();
+    }
+    shutdown_write(peer->socket.fd());
+    if (peer->trace) {
+        peer->trace->closed_write();
+    }
+    close(peer, tr("peer closed, echo complete"));
 }
 
 std::size_t ManyPeers::count_echoed(Peer& peer, const IoResult& sent) {
@@ -250,6 +342,12 @@ void ManyPeers::close(Peers::iterator peer, std::string_view why) {
         peer->trace->ended(why);
     }
     const std::string line = disconnected_line(peer->address.to_string(), peer->echoed);
+    if (options_.max_per_address) {
+        if (const auto open = per_host_.find(peer->host);
+            open != per_host_.end() && --open->second == 0) {
+            per_host_.erase(open);
+        }
+    }
     poller_.remove(peer->socket.fd());
     by_fd_.erase(peer->socket.fd());
     peers_.erase(peer);           // closes the socket
@@ -292,6 +390,9 @@ void ManyPeers::watch_listeners(bool on) {
 // up (waking early would only spin until the deadline); -1 (forever) when nothing is due.
 std::chrono::milliseconds ManyPeers::time_to_deadline() const {
     std::optional<Clock::time_point> deadline = accept_paused_until_;
+    if (const auto due = refusal_lines_.due(); due && (!deadline || *due < *deadline)) {
+        deadline = due;
+    }
     if (options_.idle_timeout && !peers_.empty()) {
         const Clock::time_point idle = peers_.front().last_active + *options_.idle_timeout;
         deadline = deadline ? std::min(*deadline, idle) : idle;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "loop_guard.hpp"
 #include "i18n.hpp"
+#include "peer_host.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -16,36 +16,7 @@ namespace echo {
 
 namespace {
 
-// An address without its port; an IPv4-mapped IPv6 address (::ffff:127.0.0.1) as the IPv4
-// address it maps, since the kernel may show one sender either way.
-struct Host {
-    int family = 0;
-    std::array<unsigned char, 16> bytes{};
-    friend bool operator==(const Host&, const Host&) = default;
-};
-
-Host host_of(const Address& address) {
-    Host host;
-    if (address.family() == AF_INET) {
-        sockaddr_in in{};
-        std::memcpy(&in, address.data(), sizeof(in));
-        host.family = AF_INET;
-        std::memcpy(host.bytes.data(), &in.sin_addr, sizeof(in.sin_addr));
-    } else if (address.family() == AF_INET6) {
-        sockaddr_in6 in6{};
-        std::memcpy(&in6, address.data(), sizeof(in6));
-        if (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr)) {
-            host.family = AF_INET;
-            std::memcpy(host.bytes.data(), &in6.sin6_addr.s6_addr[12], 4);
-        } else {
-            host.family = AF_INET6;
-            std::memcpy(host.bytes.data(), &in6.sin6_addr, sizeof(in6.sin6_addr));
-        }
-    }
-    return host;
-}
-
-bool loopback(const Host& host) {
+bool loopback(const PeerHost& host) {
     static constexpr std::array<unsigned char, 16> ipv6_loopback{0, 0, 0, 0, 0, 0, 0, 0,
                                                                  0, 0, 0, 0, 0, 0, 0, 1};
     return (host.family == AF_INET && host.bytes[0] == 127) ||
@@ -54,7 +25,7 @@ bool loopback(const Host& host) {
 
 bool of_this_host(const Address& source, std::span<const Address> own,
                   std::span<const Address> host) {
-    const Host sender = host_of(source);
+    const PeerHost sender = host_of(source);
     const auto same = [&sender](const Address& address) { return host_of(address) == sender; };
     return loopback(sender) || std::any_of(own.begin(), own.end(), same) ||
            std::any_of(host.begin(), host.end(), same);

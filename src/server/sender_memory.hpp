@@ -16,7 +16,7 @@ namespace echo {
 // into more than one line per sender anyway.
 class SenderMemory final {
   public:
-    enum Event : std::uint8_t { seen = 1, refused = 2, send_failed = 4, cut = 8 };
+    enum Event : std::uint8_t { seen = 1, refused = 2, send_failed = 4, cut = 8, over_rate = 16 };
 
     explicit SenderMemory(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 

@@ -14,6 +14,8 @@ constexpr int idle_timeout_option = 0x101;
 constexpr int no_splice_option = 0x102;
 constexpr int read_size_option = 0x103;
 constexpr int inetd_option = 0x104;
+constexpr int max_per_address_option = 0x105;
+constexpr int rate_option = 0x106;
 
 } // namespace
 
@@ -39,10 +41,17 @@ std::string server_usage() {
               "      --idle-timeout SEC\n"
               "                      with -k: close a peer that moved no data for SEC seconds\n"
               "                      (default: never; fractions allowed)\n"
+              "      --max-per-address N\n"
+              "                      with -k: at most N peers from one address at once\n"
+              "                      (default: no limit); more are closed as soon as\n"
+              "                      accepted\n"
               "  -u, --udp           UDP: answer each datagram with the same datagram, for\n"
               "                      every sender, until SIGINT or SIGTERM; never answers\n"
               "                      source ports 0, 7, 13, 19, 37 or its own address\n"
               "                      (echo loops)\n"
+              "      --rate N        with --udp: echo at most N datagrams a second to one\n"
+              "                      address (any port), in bursts of up to N; the rest\n"
+              "                      are dropped (default: no limit)\n"
               "  -v, --verbose       show every chunk or datagram received and sent, with a\n"
               "                      hexdump, and each connection's events, on stderr\n"
               "      --explain       show each socket call as it happens (socket, bind,\n"
@@ -89,6 +98,8 @@ const option long_options[] = {
     {"read-size", required_argument, nullptr, read_size_option},
     {"explain", no_argument, nullptr, explain_option},
     {"inetd", no_argument, nullptr, inetd_option},
+    {"max-per-address", required_argument, nullptr, max_per_address_option},
+    {"rate", required_argument, nullptr, rate_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -125,6 +136,10 @@ bool apply_server_option(int option, const char* value, ServerOptions& options, 
         options.read_size = parse_count(value, "--read-size", 1, max_tcp_read_size);
     } else if (option == inetd_option) {
         options.inetd = true;
+    } else if (option == max_per_address_option) {
+        options.max_per_address = parse_count(value, "--max-per-address", 1, 1'000'000);
+    } else if (option == rate_option) {
+        options.rate = parse_count(value, "--rate", 1, 1'000'000);
     } else if (apply_common_option(option, value, true, options)) {
         options.address_given =
             options.address_given || option == 'p' || option == '4' || option == '6';
@@ -143,6 +158,15 @@ void check_combinations(const ServerOptions& options, const Given& given) {
     }
     if (given.limits && options.udp) {
         throw UsageError(tr("--max-clients and --idle-timeout apply to TCP peers, not --udp"));
+    }
+    if (options.max_per_address && !options.keep_open) {
+        throw UsageError(tr("--max-per-address needs -k (--keep-open)"));
+    }
+    if (options.max_per_address && options.udp) {
+        throw UsageError(tr("--max-per-address applies to TCP peers, not --udp"));
+    }
+    if (options.rate && !options.udp) {
+        throw UsageError(tr("--rate applies to --udp only"));
     }
     // --no-splice picks how the one-peer mode moves bytes; -k and --udp never splice.
     if (!options.splice && (options.keep_open || options.udp)) {

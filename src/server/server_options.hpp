@@ -18,7 +18,9 @@ struct ServerOptions : CommonOptions {
     bool keep_open = false; // -k: serve many peers, until stopped
     std::uint64_t max_clients = 256;                       // with -k: peers served at once
     std::optional<std::chrono::milliseconds> idle_timeout; // with -k: close a peer silent this long
-    bool splice = true; // --no-splice: echo through our own buffer, never splice(2)
+    std::optional<std::uint64_t> max_per_address; // with -k: peers from one address at once
+    std::optional<std::uint64_t> rate; // with --udp: datagrams a second echoed to one address
+    bool splice = true;                // --no-splice: echo through our own buffer, never splice(2)
     // --read-size: read at most this many bytes per call (TCP: then never splice(2); UDP: a
     // longer datagram is cut to it, and the cut part is echoed); nullopt: the buffer's size.
     std::optional<std::size_t> read_size;

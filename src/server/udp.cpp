@@ -9,6 +9,7 @@
 #include "loop_guard.hpp"
 #include "sender_memory.hpp"
 #include "server_modes.hpp"
+#include "source_rate.hpp"
 #include "stop.hpp"
 
 #include <algorithm>
@@ -72,11 +73,14 @@ bool is_wildcard(const Address& address) {
 
 class UdpEcho final {
   public:
-    UdpEcho(std::vector<Listener> listeners, const Status& status, std::optional<std::size_t> cut,
-            bool classic)
-        : listeners_(std::move(listeners)), status_(status), classic_(classic),
-          batch_(batch_capacity, cut.value_or(datagram_buffer_size)), cut_at_(cut),
-          senders_(senders_remembered), host_(host_addresses()) {
+    UdpEcho(std::vector<Listener> listeners, const Status& status, const ServerOptions& options)
+        : listeners_(std::move(listeners)), status_(status), classic_(options.explain),
+          batch_(batch_capacity, options.read_size.value_or(datagram_buffer_size)),
+          cut_at_(options.read_size), rate_(options.rate), senders_(senders_remembered),
+          host_(host_addresses()) {
+        if (rate_) {
+            limiter_.emplace(*rate_);
+        }
         for (const Listener& listener : listeners_) {
             set_socket_buffers(listener.socket.fd(), socket_buffer_bytes);
             own_.push_back(listener.address);
@@ -109,8 +113,8 @@ class UdpEcho final {
     // due.
     void wait(std::span<pollfd> fds) const {
         std::optional<Clock::time_point> due;
-        for (const LineBudget* budget :
-             {&new_senders_, &refused_senders_, &failing_senders_, &cut_datagrams_}) {
+        for (const LineBudget* budget : {&new_senders_, &refused_senders_, &failing_senders_,
+                                         &cut_datagrams_, &limited_senders_}) {
             if (const auto at = budget->due(); at && (!due || *at < *due)) {
                 due = at;
             }
@@ -147,6 +151,12 @@ class UdpEcho final {
                           "... and %s more senders ignored by the loop guard in the last second",
                           count),
                 {std::to_string(count)}));
+        }
+        if (const std::uint64_t count = omitted(limited_senders_); count > 0) {
+            status_.line(
+                fill(tr_plural("... and %s more sender over --rate in the last second",
+                               "... and %s more senders over --rate in the last second", count),
+                     {std::to_string(count)}));
         }
         if (const std::uint64_t count = omitted(cut_datagrams_); count > 0) {
             status_.line(fill(
@@ -243,6 +253,9 @@ class UdpEcho final {
             }
             return false;
         }
+        if (over_rate(got.source)) {
+            return false;
+        }
         if (senders_.first(got.source, SenderMemory::seen) && may_say(new_senders_)) {
             status_.line(fill(tr("First datagram from %s"), {sender()}));
         }
@@ -251,6 +264,24 @@ class UdpEcho final {
                                  "echoing what was read"),
                               {plural(got.size, "%s byte", "%s bytes"), sender(),
                                plural(got.io.bytes, "%s byte", "%s bytes")}));
+        }
+        return true;
+    }
+
+    // --rate: whether a datagram from `source` is over its address's rate, and so dropped
+    // silently (the sender is named once, the datagram counted).
+    bool over_rate(const Address& source) {
+        if (!limiter_ || limiter_->admit(source, Clock::now())) {
+            return false;
+        }
+        ++over_rate_;
+        if (senders_.first(source, SenderMemory::over_rate) && may_say(limited_senders_)) {
+            status_.line(
+                fill(tr("Datagrams from %s exceed --rate %s a second; dropping the excess"),
+                     {source.to_string(), std::to_string(*rate_)}));
+        }
+        if (status_.verbose()) {
+            status_.event(fill(tr("not answering %s (--rate)"), {source.to_string()}));
         }
         return true;
     }
@@ -307,6 +338,11 @@ class UdpEcho final {
                                       ", %s refused by the loop guard", refused_),
                             {std::to_string(refused_)});
         }
+        if (over_rate_ > 0) {
+            summary +=
+                fill(tr_plural(", %s dropped by --rate", ", %s dropped by --rate", over_rate_),
+                     {std::to_string(over_rate_)});
+        }
         status_.line(summary);
         return exit_ok;
     }
@@ -316,24 +352,28 @@ class UdpEcho final {
     bool classic_; // --explain: one datagram at a time, the tutorial's calls
     DatagramBatch batch_;
     std::optional<std::size_t> cut_at_; // --read-size
-    std::vector<std::size_t> answers_;  // indexes into batch_ of the datagrams to echo
+    std::optional<std::uint64_t> rate_; // --rate
+    std::optional<SourceRate> limiter_;
+    std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
     SenderMemory senders_;
     LineBudget new_senders_{sender_lines_per_second};
     LineBudget refused_senders_{sender_lines_per_second};
     LineBudget failing_senders_{sender_lines_per_second};
     LineBudget cut_datagrams_{sender_lines_per_second};
+    LineBudget limited_senders_{sender_lines_per_second};
     std::vector<Address> own_;
     std::vector<Address> host_; // the addresses of this host's interfaces, when we started
     std::vector<int> receive_errors_;
     std::uint64_t datagrams_ = 0;
     std::uint64_t bytes_ = 0;
     std::uint64_t refused_ = 0;
+    std::uint64_t over_rate_ = 0;
 };
 
 } // namespace
 
 int serve_udp(const ServerOptions& options, std::vector<Listener> listeners, const Status& status) {
-    return UdpEcho(std::move(listeners), status, options.read_size, options.explain).run();
+    return UdpEcho(std::move(listeners), status, options).run();
 }
 
 } // namespace echo

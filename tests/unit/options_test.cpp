@@ -183,6 +183,38 @@ TEST_CASE("Keep-open usage errors", "[options]") {
     CHECK(server_error({"-ku", "--idle-timeout", "5"}) == not_udp);
 }
 
+TEST_CASE("Abuse limits: --max-per-address and --rate", "[options][limits]") {
+    CHECK_FALSE(server({"-k"}).max_per_address);
+    CHECK_FALSE(server({"-u"}).rate);
+    CHECK(server({"-k", "--max-per-address", "4"}).max_per_address == 4U);
+    CHECK(server({"--max-per-address=1", "-k", "--max-clients", "8"}).max_per_address == 1U);
+    CHECK(server({"-u", "--rate", "50"}).rate == 50U);
+    CHECK(server({"--rate=1000000", "--udp", "-k"}).rate == 1000000U);
+    for (const char* bad :
+         {"0", "-1", "abc", "1.5", "1000001", "", " 5", "0x10", "+3", "99999999999999999999"}) {
+        CAPTURE(bad);
+        CHECK(usage_error([bad] {
+                  server({"-k", "--max-per-address", bad});
+              }) == std::string("--max-per-address takes a whole number in 1..1000000, not '") +
+                        bad + "'");
+        CHECK(usage_error([bad] {
+                  server({"-u", "--rate", bad});
+              }) == std::string("--rate takes a whole number in 1..1000000, not '") + bad + "'");
+    }
+    CHECK(usage_error([] {
+              server({"-k", "--max-per-address"});
+          }) == "option --max-per-address needs a value");
+    CHECK(usage_error([] { server({"-u", "--rate"}); }) == "option --rate needs a value");
+    CHECK(usage_error([] {
+              server({"--max-per-address", "2"});
+          }) == "--max-per-address needs -k (--keep-open)");
+    CHECK(usage_error([] {
+              server({"-ku", "--max-per-address", "2"});
+          }) == "--max-per-address applies to TCP peers, not --udp");
+    CHECK(usage_error([] { server({"--rate", "10"}); }) == "--rate applies to --udp only");
+    CHECK(usage_error([] { server({"-k", "--rate", "10"}); }) == "--rate applies to --udp only");
+}
+
 TEST_CASE("Client defaults are the tutorial's", "[options]") {
     const echo::ClientOptions options = client({});
     CHECK(options.host == "localhost");
@@ -237,6 +269,8 @@ TEST_CASE("Usage texts list every option", "[options]") {
     }
     CHECK(echo::server_usage().find("--no-splice") != std::string::npos);
     CHECK(echo::server_usage().find("--read-size") != std::string::npos);
+    CHECK(echo::server_usage().find("--max-per-address") != std::string::npos);
+    CHECK(echo::server_usage().find("--rate") != std::string::npos);
 }
 
 TEST_CASE("Measuring options", "[options]") {
