@@ -41,6 +41,16 @@ std::uint16_t parse_port(std::string_view text, bool allow_zero) {
     return static_cast<std::uint16_t>(value);
 }
 
+std::string seconds_text(std::chrono::milliseconds duration) {
+    std::string text = std::to_string(duration.count() / 1000);
+    if (const auto millis = duration.count() % 1000; millis != 0) {
+        std::string fraction = std::to_string(1000 + millis).substr(1);
+        text += '.'; // not "." + ...: g++ 12 -O3 warns falsely about it (-Wrestrict)
+        text += fraction.substr(0, fraction.find_last_not_of('0') + 1);
+    }
+    return text + " s";
+}
+
 std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option,
                                         bool allow_zero) {
     // Decimal digits only, read exactly (no floating point, so no libm in echo-server): whole

@@ -43,6 +43,9 @@ std::string parse_host(std::string_view text);
 // A whole decimal number in 1..65535 (0..65535 when `allow_zero`), or UsageError.
 std::uint16_t parse_port(std::string_view text, bool allow_zero);
 
+// A duration as a person reads it: "1 s", "0.5 s" (to the millisecond, no trailing zeros).
+std::string seconds_text(std::chrono::milliseconds duration);
+
 // A decimal number of seconds such as 10 or 0.5, greater than 0 (or 0 itself when `allow_zero`)
 // and at most one day, rounded up to whole milliseconds, or UsageError naming `option`.
 std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option,

@@ -40,17 +40,6 @@ constexpr auto accept_pause = 250ms;
 // become a flood of lines. The rest are counted, and the count said.
 constexpr std::size_t refusal_lines_per_second = 10;
 
-// "1 s", "0.5 s"
-std::string seconds_text(std::chrono::milliseconds duration) {
-    std::string text = std::to_string(duration.count() / 1000);
-    if (const auto millis = duration.count() % 1000; millis != 0) {
-        std::string fraction = std::to_string(1000 + millis).substr(1);
-        text += '.'; // not "." + ...: g++ 12 -O3 warns falsely about it (-Wrestrict)
-        text += fraction.substr(0, fraction.find_last_not_of('0') + 1);
-    }
-    return text + " s";
-}
-
 struct Peer {
     Socket socket;
     Address address;

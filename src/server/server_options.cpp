@@ -39,7 +39,8 @@ std::string server_usage() {
               "                      with -k: at most N peers at once (default 256); more wait\n"
               "                      in the listen backlog until one leaves\n"
               "      --idle-timeout SEC\n"
-              "                      with -k: close a peer that moved no data for SEC seconds\n"
+              "                      with -k: close a peer that moved no data for SEC seconds;\n"
+              "                      with --udp: exit after SEC seconds without a datagram\n"
               "                      (default: never; fractions allowed)\n"
               "      --max-per-address N\n"
               "                      with -k: at most N peers from one address at once\n"
@@ -108,7 +109,7 @@ namespace {
 // What the command line gave, where the value alone cannot tell.
 struct Given {
     bool host = false;
-    bool limits = false; // --max-clients or --idle-timeout
+    bool max_clients = false;
 };
 
 // Applies one option that getopt_long(3) returned; false for one that is not echo-server's.
@@ -126,10 +127,9 @@ bool apply_server_option(int option, const char* value, ServerOptions& options, 
         options.keep_open = true;
     } else if (option == max_clients_option) {
         options.max_clients = parse_count(value, "--max-clients", 1, 1'000'000);
-        given.limits = true;
+        given.max_clients = true;
     } else if (option == idle_timeout_option) {
         options.idle_timeout = parse_seconds(value, "--idle-timeout");
-        given.limits = true;
     } else if (option == no_splice_option) {
         options.splice = false;
     } else if (option == read_size_option) {
@@ -153,11 +153,15 @@ bool apply_server_option(int option, const char* value, ServerOptions& options, 
 void check_combinations(const ServerOptions& options, const Given& given) {
     // The one-peer default and UDP have no peers to limit: say so rather than ignore what was
     // asked. -k with --udp is accepted: a UDP server already serves until it is stopped.
-    if (given.limits && !options.keep_open) {
-        throw UsageError(tr("--max-clients and --idle-timeout need -k (--keep-open)"));
+    if (given.max_clients && !options.keep_open) {
+        throw UsageError(tr("--max-clients needs -k (--keep-open)"));
     }
-    if (given.limits && options.udp) {
-        throw UsageError(tr("--max-clients and --idle-timeout apply to TCP peers, not --udp"));
+    if (given.max_clients && options.udp) {
+        throw UsageError(tr("--max-clients applies to TCP peers, not --udp"));
+    }
+    // -k: a peer silent this long is closed; --udp: the server ends when no datagram came.
+    if (options.idle_timeout && !options.keep_open && !options.udp) {
+        throw UsageError(tr("--idle-timeout needs -k (--keep-open) or --udp"));
     }
     if (options.max_per_address && !options.keep_open) {
         throw UsageError(tr("--max-per-address needs -k (--keep-open)"));

@@ -76,8 +76,10 @@ class UdpEcho final {
     UdpEcho(std::vector<Listener> listeners, const Status& status, const ServerOptions& options)
         : listeners_(std::move(listeners)), status_(status), classic_(options.explain),
           batch_(batch_capacity, options.read_size.value_or(datagram_buffer_size)),
-          cut_at_(options.read_size), rate_(options.rate), senders_(senders_remembered),
-          host_(host_addresses()) {
+          cut_at_(options.read_size), rate_(options.rate),
+          // Beside TCP (passed sockets, -k without --udp) --idle-timeout is the TCP peers'.
+          idle_timeout_(options.udp ? options.idle_timeout : std::nullopt),
+          senders_(senders_remembered), host_(host_addresses()) {
         if (rate_) {
             limiter_.emplace(*rate_);
         }
@@ -96,14 +98,24 @@ class UdpEcho final {
         fds.push_back({stop_fd(), POLLIN, 0});
         for (;;) {
             wait(fds);
-            say_omitted(Clock::now());
+            const Clock::time_point now = Clock::now();
+            say_omitted(now);
             if (fds.back().revents != 0) {
                 return stopped();
             }
+            bool arrived = false;
             for (std::size_t i = 0; i < listeners_.size(); ++i) {
-                if (fds[i].revents != 0 && !serve(listeners_[i])) {
-                    return stopped();
+                if (fds[i].revents != 0) {
+                    arrived = true;
+                    if (!serve(listeners_[i])) {
+                        return stopped();
+                    }
                 }
+            }
+            if (arrived) {
+                last_arrival_ = now;
+            } else if (idle_timeout_ && now >= last_arrival_ + *idle_timeout_) {
+                return idle();
             }
         }
     }
@@ -118,6 +130,9 @@ class UdpEcho final {
             if (const auto at = budget->due(); at && (!due || *at < *due)) {
                 due = at;
             }
+        }
+        if (idle_timeout_ && (!due || last_arrival_ + *idle_timeout_ < *due)) {
+            due = last_arrival_ + *idle_timeout_; // --idle-timeout: the end, if nothing comes
         }
         std::chrono::milliseconds timeout{-1};
         if (due) {
@@ -329,10 +344,22 @@ class UdpEcho final {
     }
 
     int stopped() {
+        return ended(fill(tr("Stopped by signal; %s (%s) echoed"),
+                          {plural(datagrams_, "%s datagram", "%s datagrams"),
+                           plural(bytes_, "%s byte", "%s bytes")}));
+    }
+
+    // --idle-timeout: no datagram came for that long (inetd's "dgram wait" then takes the socket
+    // back, and starts us again at the next datagram).
+    int idle() {
+        return ended(
+            fill(tr("No datagram for %s; %s (%s) echoed"),
+                 {seconds_text(*idle_timeout_), plural(datagrams_, "%s datagram", "%s datagrams"),
+                  plural(bytes_, "%s byte", "%s bytes")}));
+    }
+
+    int ended(std::string summary) {
         say_omitted(std::nullopt);
-        std::string summary = fill(tr("Stopped by signal; %s (%s) echoed"),
-                                   {plural(datagrams_, "%s datagram", "%s datagrams"),
-                                    plural(bytes_, "%s byte", "%s bytes")});
         if (refused_ > 0) {
             summary += fill(tr_plural(", %s refused by the loop guard",
                                       ", %s refused by the loop guard", refused_),
@@ -353,6 +380,8 @@ class UdpEcho final {
     DatagramBatch batch_;
     std::optional<std::size_t> cut_at_; // --read-size
     std::optional<std::uint64_t> rate_; // --rate
+    std::optional<std::chrono::milliseconds> idle_timeout_;
+    Clock::time_point last_arrival_ = Clock::now();
     std::optional<SourceRate> limiter_;
     std::vector<std::size_t> answers_; // indexes into batch_ of the datagrams to echo
     SenderMemory senders_;

@@ -71,6 +71,13 @@ HeldPort held_tcp_port() {
     return {std::move(reserve), port, "127.0.0.1:" + std::to_string(port)};
 }
 
+// python3 -c this, then a program and its arguments: the program runs with a UDP socket bound to
+// 127.0.0.1 on standard input, as inetd's "dgram wait" starts it; the port comes first on stdout.
+const char* const exec_on_udp =
+    "import os, socket, sys; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+    "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1], flush=True); "
+    "os.dup2(s.fileno(), 0); os.execv(sys.argv[1], sys.argv[1:])";
+
 // Stops a server with SIGTERM, checks that it exits 0, and returns what it said on stderr.
 std::string stopped_cleanly(Process& server) {
     server.signal(SIGTERM);
@@ -232,10 +239,6 @@ TEST_CASE("Inetd mode as classic inetd starts it: the socket on 0, 1 and 2, no l
 
 TEST_CASE("Inetd mode with --udp serves the datagram socket on standard input until stopped",
           "[e2e][inetd][udp]") {
-    const std::string exec_on_udp =
-        "import os, socket, sys; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
-        "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1], flush=True); "
-        "os.dup2(s.fileno(), 0); os.execv(sys.argv[1], sys.argv[1:])";
     Process server({"python3", "-c", exec_on_udp, server_path(), "--inetd", "--udp"});
     const std::string printed = server.wait_for_output("\n");
     const auto port = static_cast<std::uint16_t>(std::stoul(printed));
@@ -244,6 +247,18 @@ TEST_CASE("Inetd mode with --udp serves the datagram socket on standard input un
     CHECK(datagram_echo(sender, "two") == "two");
     CHECK(stopped_cleanly(server).find("Stopped by signal; 2 datagrams (6 bytes) echoed") !=
           std::string::npos);
+}
+
+TEST_CASE("Inetd mode with --udp --idle-timeout gives the socket back when idle (dgram wait)",
+          "[e2e][inetd][udp]") {
+    Process server(
+        {"python3", "-c", exec_on_udp, server_path(), "--inetd", "--udp", "--idle-timeout", "5"});
+    const auto port = static_cast<std::uint16_t>(std::stoul(server.wait_for_output("\n")));
+    const echo::Socket sender = connect_raw(port, "127.0.0.1", SOCK_DGRAM);
+    CHECK(datagram_echo(sender, "one") == "one");
+    const auto done = server.finish("", patience(20s));
+    CHECK(done.exit_code == 0);
+    CHECK(done.err.find("No datagram for 5 s; 1 datagram (3 bytes) echoed") != std::string::npos);
 }
 
 TEST_CASE("Inetd mode on pipes echoes standard input to standard output", "[e2e][inetd]") {

@@ -194,8 +194,7 @@ TEST_CASE("In Spanish the errors already tested in English read in Spanish", "[e
              "echo-server: -q (silencioso) y -v (detallado) se excluyen mutuamente "
              "(pruebe --help)\n"},
             {{server_path(), "--max-clients", "3"},
-             "echo-server: --max-clients y --idle-timeout necesitan -k (--keep-open) "
-             "(pruebe --help)\n"},
+             "echo-server: --max-clients necesita -k (--keep-open) (pruebe --help)\n"},
             {{server_path(), "palabra"},
              "echo-server: argumento inesperado 'palabra' (pruebe --help)\n"},
             {{client_path(), "-c", "abc"},

@@ -108,6 +108,28 @@ TEST_CASE("A UDP server says so, serves sender after sender, and stops on SIGTER
           std::string::npos);
 }
 
+TEST_CASE("UDP with --idle-timeout ends after that long without a datagram", "[udp]") {
+    SECTION("none at all") {
+        Server server({"-u", "--idle-timeout", "0.3"});
+        const auto done = server.process.finish("", 10s);
+        CHECK(done.exit_code == 0);
+        CHECK(done.err.find("[+] No datagram for 0.3 s; 0 datagrams (0 bytes) echoed\n") !=
+              std::string::npos);
+    }
+    SECTION("after serving: each datagram starts the wait again") {
+        Server server({"-u", "--idle-timeout", "5"}); // longer than a client's start (valgrind)
+        for (int round = 0; round < 3; ++round) {
+            const auto echoed = run(udp_client(server, {"again"}));
+            CHECK(echoed.exit_code == 0);
+            CHECK(echoed.out == "again\n");
+        }
+        const auto done = server.process.finish("", 10s);
+        CHECK(done.exit_code == 0);
+        CHECK(done.err.find("[+] No datagram for 5 s; 3 datagrams (15 bytes) echoed\n") !=
+              std::string::npos);
+    }
+}
+
 TEST_CASE("Three UDP senders at once each get their own echo", "[udp]") {
     Server server = udp_server();
     const echo::Address to = address("127.0.0.1", server.port);

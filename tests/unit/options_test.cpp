@@ -171,16 +171,19 @@ TEST_CASE("Keep-open usage errors", "[options]") {
     CHECK(server_error({"-k", "--idle-timeout"}) == "option --idle-timeout needs a value");
     CHECK(server_error({"--keep-open=yes"}) == "option --keep-open takes no value");
     // The limits only mean something with -k; without it they are refused, not ignored.
-    const std::string without_k = "--max-clients and --idle-timeout need -k (--keep-open)";
-    CHECK(server_error({"--max-clients", "5"}) == without_k);
-    CHECK(server_error({"--idle-timeout", "5"}) == without_k);
-    // -k changes nothing for UDP, which serves until stopped anyway; its limits do not apply.
+    CHECK(server_error({"--max-clients", "5"}) == "--max-clients needs -k (--keep-open)");
+    CHECK(server_error({"--idle-timeout", "5"}) ==
+          "--idle-timeout needs -k (--keep-open) or --udp");
+    // -k changes nothing for UDP, which serves until stopped anyway; --max-clients does not
+    // apply; --idle-timeout ends the server after that long without a datagram.
     const echo::ServerOptions udp = server({"-k", "--udp"});
     CHECK(udp.keep_open);
     CHECK(udp.udp);
-    const std::string not_udp = "--max-clients and --idle-timeout apply to TCP peers, not --udp";
-    CHECK(server_error({"-k", "-u", "--max-clients", "5"}) == not_udp);
-    CHECK(server_error({"-ku", "--idle-timeout", "5"}) == not_udp);
+    CHECK(server_error({"-k", "-u", "--max-clients", "5"}) ==
+          "--max-clients applies to TCP peers, not --udp");
+    CHECK(server({"-ku", "--idle-timeout", "5"}).idle_timeout == 5s);
+    CHECK(server({"-u", "--idle-timeout", "0.5"}).idle_timeout == 500ms);
+    CHECK(server({"--inetd", "-u", "--idle-timeout", "60"}).idle_timeout == 60s);
 }
 
 TEST_CASE("Abuse limits: --max-per-address and --rate", "[options][limits]") {
