@@ -131,6 +131,7 @@ const option long_options[] = {
     {"quiet", no_argument, nullptr, 'q'},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},
+    {"unix", required_argument, nullptr, unix_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -142,7 +143,8 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
     bool retries_given = false;
     bool interval_given = false;
     bool host_given = false;
-    optind = 0; // glibc: 0 starts a fresh parse
+    bool ip_option_given = false; // -p, -4 or -6: refused with --unix
+    optind = 0;                   // glibc: 0 starts a fresh parse
     opterr = 0;
     for (;;) {
         const int option = getopt_long(argc, argv, ":H:p:46ut:c:s:ivqhV", long_options, nullptr);
@@ -192,7 +194,11 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
             if (!apply_common_option(option, optarg, false, options)) {
                 throw UsageError(rejection(argc, argv, long_options));
             }
+            ip_option_given = ip_option_given || option == 'p' || option == '4' || option == '6';
         }
+    }
+    if (!options.unix_path.empty() && (host_given || ip_option_given)) {
+        throw UsageError(tr("--unix names the server's socket: -H, -p, -4 and -6 do not apply"));
     }
 
     const int words = take_words(argc, argv, options);

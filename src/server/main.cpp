@@ -12,6 +12,7 @@
 #include "standard_descriptors.hpp"
 #include "status.hpp"
 #include "stop.hpp"
+#include "unix_listener.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -58,6 +59,9 @@ int main(int argc, char* argv[]) {
         }
         if (PassedSockets passed = take_passed_sockets(); !passed.empty()) {
             return serve_passed_sockets(options, std::move(passed), status);
+        }
+        if (!options.unix_path.empty()) {
+            return serve_unix(options, status);
         }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
         std::vector<Address> addresses;

@@ -31,6 +31,8 @@ std::string server_usage() {
               "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
               "  -4                  IPv4 only\n"
               "  -6                  IPv6 only\n"
+              "      --unix PATH     listen on a Unix-domain socket at PATH instead (@NAME:\n"
+              "                      Linux's abstract namespace); with --udp, datagrams\n"
               "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
               "                      (default: one peer, then exit; with --udp: no change)\n"
               "      --max-clients N\n"
@@ -89,6 +91,7 @@ const option long_options[] = {
     {"read-size", required_argument, nullptr, read_size_option},
     {"explain", no_argument, nullptr, explain_option},
     {"inetd", no_argument, nullptr, inetd_option},
+    {"unix", required_argument, nullptr, unix_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -156,6 +159,9 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
     // Under a super-server the connection is already there: no address to choose, one peer.
     if (options.inetd && (options.address_given || options.keep_open)) {
         throw UsageError(tr("--inetd serves standard input: -H, -p, -4, -6 and -k do not apply"));
+    }
+    if (!options.unix_path.empty() && (options.address_given || options.inetd)) {
+        throw UsageError(tr("--unix names the socket: -H, -p, -4, -6 and --inetd do not apply"));
     }
     // A datagram buffer holds 64 KiB: checked once all is parsed, as --udp may come later.
     if (options.udp && options.read_size > max_udp_read_size) {
