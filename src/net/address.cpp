@@ -60,11 +60,11 @@ std::string Address::unix_name() const {
         return {};
     }
     const char* path = reinterpret_cast<const sockaddr_un*>(&storage_)->sun_path;
-    const std::size_t size = length_ - unix_path_offset;
+    const std::size_t bytes = length_ - unix_path_offset;
     if (path[0] == '\0') {
-        return std::string("@").append(path + 1, size - 1);
+        return std::string("@").append(path + 1, bytes - 1);
     }
-    return {path, strnlen(path, size)};
+    return {path, strnlen(path, bytes)};
 }
 
 const sockaddr* Address::data() const noexcept {

@@ -10,14 +10,16 @@
 #include "echo/io.hpp"
 #include "echo/net.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
-#include <dirent.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,10 +39,8 @@ class TempDir {
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     ~TempDir() {
-        for (const std::string& name : entries()) {
-            ::unlink((path_ + "/" + name).c_str());
-        }
-        ::rmdir(path_.c_str());
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
     }
     [[nodiscard]] std::string operator/(const std::string& name) const {
         return path_ + "/" + name;
@@ -48,15 +48,10 @@ class TempDir {
     [[nodiscard]] const std::string& path() const { return path_; }
     [[nodiscard]] std::vector<std::string> entries() const {
         std::vector<std::string> names;
-        if (DIR* dir = ::opendir(path_.c_str())) {
-            while (const dirent* entry = ::readdir(dir)) {
-                const std::string name = entry->d_name;
-                if (name != "." && name != "..") {
-                    names.push_back(name);
-                }
-            }
-            ::closedir(dir);
+        for (const auto& entry : std::filesystem::directory_iterator(path_)) {
+            names.push_back(entry.path().filename().string());
         }
+        std::sort(names.begin(), names.end());
         return names;
     }
 
@@ -285,6 +280,7 @@ TEST_CASE("Unix stream with -k: several peers at once; the socket removed after 
     Process echo_server(server(path, {"-k"}));
     echo_server.wait_for_line("Listening on");
     std::vector<echo::Socket> peers;
+    peers.reserve(3);
     for (int i = 0; i < 3; ++i) {
         peers.push_back(connect_stream(path));
     }

@@ -25,6 +25,7 @@ const sockaddr_un& raw(const echo::Address& address) {
 template <typename Options>
 std::string usage_error(Options (*parse)(int, char**), std::vector<std::string> words) {
     std::vector<char*> argv;
+    argv.reserve(words.size() + 1);
     for (std::string& word : words) {
         argv.push_back(word.data());
     }
