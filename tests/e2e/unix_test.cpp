@@ -137,7 +137,8 @@ Process::Result run_with_tmpdir(const std::string& directory,
 
 } // namespace
 
-TEST_CASE("Unix stream: the client's message echoed; the socket removed at exit", "[e2e][unix]") {
+TEST_CASE("Unix stream: the client's message echoed and the socket removed at exit",
+          "[e2e][unix]") {
     const TempDir dir;
     const std::string path = dir / "echo.sock";
     Process echo_server(server(path));
@@ -225,7 +226,7 @@ TEST_CASE("Unix sockets in the abstract namespace, stream and datagram", "[e2e][
     datagram_server.wait_for_line("First datagram from @");
 }
 
-TEST_CASE("A stale socket file is replaced; a live one and a regular file are refused",
+TEST_CASE("A stale socket file is replaced but a live one and a regular file are refused",
           "[e2e][unix]") {
     const TempDir dir;
     const std::string path = dir / "echo.sock";
@@ -273,7 +274,7 @@ TEST_CASE("A stale socket file is replaced; a live one and a regular file are re
     }
 }
 
-TEST_CASE("Unix stream with -k: several peers at once; the socket removed after SIGTERM",
+TEST_CASE("Unix stream with -k: several peers at once and the socket removed after SIGTERM",
           "[e2e][unix]") {
     const TempDir dir;
     const std::string path = dir / "echo.sock";

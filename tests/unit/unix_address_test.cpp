@@ -40,7 +40,8 @@ std::string usage_error(Options (*parse)(int, char**), std::vector<std::string> 
 
 } // namespace
 
-TEST_CASE("A Unix-domain path keeps its NUL; an abstract name starts with one", "[address][unix]") {
+TEST_CASE("A Unix-domain path keeps its NUL and an abstract name starts with one",
+          "[address][unix]") {
     const echo::Address path = echo::Address::unix_domain("/tmp/x.sock");
     CHECK(path.family() == AF_UNIX);
     CHECK(path.size() == path_offset + 12); // "/tmp/x.sock" and its NUL
@@ -85,7 +86,7 @@ TEST_CASE("Unix-domain names: empty or too long are refused", "[address][unix]")
     CHECK_THROWS_AS(echo::Address::unix_domain("@" + std::string(108, 'x')), std::system_error);
 }
 
-TEST_CASE("--unix in both programs, and what it excludes", "[options][unix]") {
+TEST_CASE("Option --unix in both programs, and what it excludes", "[options][unix]") {
     const auto server = echo::parse_server_options;
     const auto client = echo::parse_client_options;
     CHECK(usage_error(server, {"echo-server", "--unix", "/tmp/x", "-k", "-u"}) == "(no error)");
