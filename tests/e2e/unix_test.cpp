@@ -120,6 +120,15 @@ echo::Socket live_socket(const std::string& path, int socktype) {
     return echo::bind_to(echo::Address::unix_domain(path), socktype);
 }
 
+// The client's temporary directories in `dir` (valgrind, when it wraps the client, puts files
+// of its own there too).
+std::size_t client_directories(const TempDir& dir) {
+    const std::vector<std::string> names = dir.entries();
+    return static_cast<std::size_t>(std::count_if(names.begin(), names.end(), [](const auto& name) {
+        return name.starts_with("echo-client.");
+    }));
+}
+
 // Runs `command` with TMPDIR set to `directory` (for the client's own datagram socket).
 Process::Result run_with_tmpdir(const std::string& directory,
                                 const std::vector<std::string>& command) {
@@ -181,12 +190,12 @@ TEST_CASE("Unix datagrams: the client's echo, and its own socket removed", "[e2e
     CHECK(done.exit_code == 0);
     CHECK(done.out == "one datagram\n");
     CHECK(done.err.find("[+] Sending to " + path + " (Unix datagram)") != std::string::npos);
-    CHECK(dir.entries() == std::vector<std::string>{"echo.sock"}); // the client's is gone
+    CHECK(client_directories(dir) == 0); // the client's socket and directory are gone
     echo_server.wait_for_line("First datagram from " + dir.path() + "/echo-client.");
     echo_server.signal(SIGTERM);
     const auto served = echo_server.finish();
     CHECK(served.exit_code == 0);
-    CHECK(dir.entries().empty());
+    CHECK_FALSE(exists(path));
 }
 
 TEST_CASE("Unix datagrams: the client's temporary socket removed after SIGTERM", "[e2e][unix]") {
@@ -200,10 +209,10 @@ TEST_CASE("Unix datagrams: the client's temporary socket removed after SIGTERM",
         ::unsetenv("TMPDIR");
     }
     echo_client.wait_for_line("Sending to");
-    CHECK(dir.entries().size() == 2); // the server's socket and the client's directory
+    CHECK(client_directories(dir) == 1);
     echo_client.signal(SIGTERM);
     CHECK(echo_client.finish().exit_code == 128 + SIGTERM);
-    CHECK(dir.entries() == std::vector<std::string>{"echo.sock"});
+    CHECK(client_directories(dir) == 0);
 }
 
 TEST_CASE("Unix sockets in the abstract namespace, stream and datagram", "[e2e][unix]") {
@@ -311,7 +320,7 @@ TEST_CASE("Unix datagrams: measuring with -c", "[e2e][unix]") {
     CHECK(measured.exit_code == 0);
     CHECK(measured.out.find("unix-dgram echo statistics") != std::string::npos);
     CHECK(measured.out.find("5 rounds sent, 5 echoed, 0.0% loss") != std::string::npos);
-    CHECK(dir.entries() == std::vector<std::string>{"echo.sock"});
+    CHECK(client_directories(dir) == 0);
 }
 
 TEST_CASE("Unix sockets with -v and --explain", "[e2e][unix]") {
