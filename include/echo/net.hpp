@@ -28,6 +28,16 @@ Socket bind_to(const Address& address, int socktype);
 // Throws std::system_error whose what() reads "connect to 127.0.0.1:9: Connection refused".
 Socket connect_to(const Address& address, int socktype, std::chrono::milliseconds timeout);
 
+// bind(2) alone, without listen: for a client that must have an address of its own (a Unix
+// datagram client, so that the echo can come back). An address of family AF_UNIX and of the
+// length of sa_family_t alone asks Linux to pick an unused abstract name (autobind).
+// Throws std::system_error whose what() reads "bind /tmp/x.sock: Address already in use".
+void bind_only(int fd, const Address& address);
+
+// Connects `socket`, a non-blocking one that may be bound already, to `address` within
+// `timeout`; connect_to() with a socket of the caller's.
+Socket connect_socket(Socket socket, const Address& address, std::chrono::milliseconds timeout);
+
 // Tries each address in turn with a fresh socket; if none answers, throws the last failure.
 Socket connect_any(const std::vector<Address>& addresses, int socktype,
                    std::chrono::milliseconds timeout);

@@ -131,6 +131,7 @@ const option long_options[] = {
     {"quiet", no_argument, nullptr, 'q'},
     {"help", no_argument, nullptr, 'h'},
     {"version", no_argument, nullptr, 'V'},
+    {"unix", required_argument, nullptr, unix_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -144,6 +145,7 @@ struct Given {
     bool timeout = false;
     bool retries = false;
     bool interval = false;
+    bool ip_option = false; // -p, -4 or -6: refused with --unix
 };
 
 // Applies one option that getopt_long(3) returned; false for one that is not echo-client's.
@@ -184,7 +186,11 @@ bool apply_client_option(int option, const char* value, ClientOptions& options, 
         options.interactive = true;
         return true;
     default:
-        return apply_common_option(option, value, false, options);
+        if (!apply_common_option(option, value, false, options)) {
+            return false;
+        }
+        given.ip_option = given.ip_option || option == 'p' || option == '4' || option == '6';
+        return true;
     }
 }
 
@@ -207,6 +213,9 @@ ClientOptions parse_client_options(int argc, char* argv[]) {
         if (!apply_client_option(option, optarg, options, given)) {
             throw UsageError(rejection(argc, argv, long_options));
         }
+    }
+    if (!options.unix_path.empty() && (given.host || given.ip_option)) {
+        throw UsageError(tr("--unix names the server's socket: -H, -p, -4 and -6 do not apply"));
     }
 
     const int words = take_words(argc, argv, options);

@@ -12,6 +12,7 @@
 #include "program_exit.hpp"
 #include "standard_descriptors.hpp"
 #include "status.hpp"
+#include "unix_client.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -28,8 +29,10 @@ namespace {
 // One of the client's modes, on the socket connected to `server`.
 int run_mode(const ClientOptions& options, Socket socket, const Address& server,
              const Status& status, std::chrono::steady_clock::duration connect_time) {
+    const bool local = !options.unix_path.empty(); // --unix
     if (options.udp) {
-        status.line(fill(tr("Sending to %s (UDP)"), {server.to_string()}));
+        status.line(fill(local ? tr("Sending to %s (Unix datagram)") : tr("Sending to %s (UDP)"),
+                         {server.to_string()}));
         if (options.stream) {
             return stream_udp_lines(options, std::move(socket), server, status);
         }
@@ -41,7 +44,8 @@ int run_mode(const ClientOptions& options, Socket socket, const Address& server,
         }
         return send_udp_message(options, std::move(socket), server, status);
     }
-    status.line(fill(tr("Connected to %s (TCP)"), {server.to_string()}));
+    status.line(fill(local ? tr("Connected to %s (Unix stream)") : tr("Connected to %s (TCP)"),
+                     {server.to_string()}));
     if (options.stream) {
         return stream_stdio(options, std::move(socket), server, status);
     }
@@ -77,11 +81,17 @@ int main(int argc, char* argv[]) {
                           options.udp);
         }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
-        const auto addresses = resolve(options.host, options.port, options.family, socktype, false);
+        const bool local = !options.unix_path.empty();
+        const auto addresses =
+            local ? std::vector<Address>()
+                  : resolve(options.host, options.port, options.family, socktype, false);
         // For UDP, connecting only fixes the peer: no packet is sent, and then only datagrams
         // from the server reach us, and an ICMP "port unreachable" reads as Connection refused.
         const auto connect_start = std::chrono::steady_clock::now();
-        Socket socket = connect_any(addresses, socktype, options.timeout);
+        TemporarySocketPath own_path; // --unix --udp: where the echo comes back; removed at the end
+        Socket socket =
+            local ? connect_unix(options.unix_path, options.udp, options.timeout, own_path)
+                  : connect_any(addresses, socktype, options.timeout);
         const auto connect_time = std::chrono::steady_clock::now() - connect_start;
         const Address server = peer_address(socket.fd());
         return run_mode(options, std::move(socket), server, status, connect_time);

@@ -28,7 +28,7 @@ int measure_rounds(const ClientOptions& options, Socket socket, const Address& s
     ConnectionTrace trace(status, server.to_string());
     RoundReport report;
     report.server = server.to_string();
-    report.protocol = "tcp";
+    report.protocol = server.family() == AF_UNIX ? "unix-stream" : "tcp";
     report.payload_bytes = payload.size();
     report.connect_us = std::chrono::duration<double, std::micro>(connect_time).count();
 

@@ -191,7 +191,7 @@ int measure_udp_rounds(const ClientOptions& options, Socket socket, const Addres
     const std::string name = server.to_string();
     RoundReport report;
     report.server = name;
-    report.protocol = "udp";
+    report.protocol = server.family() == AF_UNIX ? "unix-dgram" : "udp";
     report.payload_bytes = datagram.size();
     EchoMatcher matcher(datagram, report);
     install_stop_handlers();

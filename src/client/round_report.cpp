@@ -56,12 +56,13 @@ RttSummary summarize(const RttHistogram& rtt) {
 
 std::string format_summary(const RoundReport& report) {
     const RttSummary rtt = summarize(report.rtt);
-    // TRANSLATORS: the first %s is the server's address, the second its protocol (tcp, udp).
+    // TRANSLATORS: the first %s is the server's address, the second its protocol (tcp, udp,
+    // unix-stream, unix-dgram).
     std::string out = fill(tr("--- %s %s echo statistics ---"), {report.server, report.protocol});
     out += '\n';
     out += fill(tr_plural("%s round sent, %s echoed", "%s rounds sent, %s echoed", report.sent),
                 {std::to_string(report.sent), std::to_string(report.echoed)});
-    if (report.protocol == "udp") {
+    if (report.protocol == "udp" || report.protocol == "unix-dgram") {
         out += fill(tr(", %s%% loss, %s, %s reordered, %s"),
                     {fixed(loss_percent(report)),
                      plural(report.duplicates, "%s duplicate", "%s duplicates"),

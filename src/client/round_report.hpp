@@ -28,7 +28,7 @@ RttSummary summarize(const RttHistogram& rtt);
 // What a measuring run (echo-client -c) saw.
 struct RoundReport {
     std::string server;               // 127.0.0.1:1234
-    std::string protocol;             // "tcp" or "udp"
+    std::string protocol;             // "tcp", "udp", "unix-stream" or "unix-dgram"
     std::uint64_t sent = 0;           // rounds sent (UDP: not counting retries)
     std::uint64_t echoed = 0;         // rounds whose echo came back intact
     std::uint64_t duplicates = 0;     // UDP: echoes of a round already echoed

@@ -29,6 +29,19 @@ std::string parse_host(std::string_view text) {
     return std::string(text);
 }
 
+std::string parse_unix_path(std::string_view text) {
+    const bool abstract = !text.empty() && text.front() == '@';
+    const std::size_t length = text.size() - (abstract ? 1 : 0);
+    if (length == 0) {
+        throw UsageError(tr("--unix needs a socket path, or @name for an abstract socket"));
+    }
+    if (length > max_unix_name) {
+        throw UsageError(fill(tr("--unix: a socket path or name of at most %s bytes, not %s"),
+                              {std::to_string(max_unix_name), std::to_string(length)}));
+    }
+    return std::string(text);
+}
+
 std::uint16_t parse_port(std::string_view text, bool allow_zero) {
     unsigned long value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -122,6 +135,9 @@ bool apply_common_option(int option, const char* value, bool allow_port_zero,
         return true;
     case explain_option:
         options.explain = true;
+        return true;
+    case unix_option:
+        options.unix_path = parse_unix_path(value);
         return true;
     case 'h':
         options.help = true;

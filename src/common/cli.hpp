@@ -4,6 +4,7 @@
 #include "echo/resolve.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -31,14 +32,21 @@ struct CommonOptions {
     std::uint16_t port = 1234;
     Family family = Family::any;
     bool quiet = false;
-    bool verbose = false; // -v: show what crosses the wire on stderr
-    bool explain = false; // --explain: show each socket call on stderr (explain_calls.hpp)
+    bool verbose = false;  // -v: show what crosses the wire on stderr
+    bool explain = false;  // --explain: show each socket call on stderr (explain_calls.hpp)
+    std::string unix_path; // --unix: a Unix-domain socket ("@name": abstract) instead of IP
     bool help = false;
     bool version = false;
 };
 
 // The value of -H: a host name or address, not empty, or UsageError.
 std::string parse_host(std::string_view text);
+
+// The longest --unix path (its NUL fills sun_path) or abstract name (after the '@').
+inline constexpr std::size_t max_unix_name = 107;
+
+// The value of --unix: a path, or "@name", not empty and short enough, or UsageError.
+std::string parse_unix_path(std::string_view text);
 
 // A whole decimal number in 1..65535 (0..65535 when `allow_zero`), or UsageError.
 std::uint16_t parse_port(std::string_view text, bool allow_zero);
@@ -58,8 +66,11 @@ std::uint64_t parse_count(std::string_view text, std::string_view option, std::u
 // The value getopt_long(3) returns for --explain, which has no short form.
 inline constexpr int explain_option = 0x180;
 
-// Applies one of the shared options (-p -4 -6 -q -v --explain -h -V) and returns true, or returns
-// false when `option` is not one of them. -4 after -6 (or -6 after -4) is a UsageError.
+// The value getopt_long(3) returns for --unix, which has no short form.
+inline constexpr int unix_option = 0x181;
+
+// Applies one of the shared options (-p -4 -6 -q -v --explain --unix -h -V) and returns true, or
+// returns false when `option` is not one of them. -4 after -6 (or -6 after -4) is a UsageError.
 bool apply_common_option(int option, const char* value, bool allow_port_zero,
                          CommonOptions& options);
 

@@ -5,11 +5,13 @@
 #include "echo/error.hpp"
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <system_error>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/un.h>
 
 namespace echo {
 
@@ -21,6 +23,48 @@ Address::Address(const sockaddr* address, socklen_t length) noexcept : storage_{
     }
     std::memcpy(&storage_, address, length);
     length_ = length;
+}
+
+namespace {
+
+constexpr socklen_t unix_path_offset = offsetof(sockaddr_un, sun_path);
+
+} // namespace
+
+Address Address::unix_domain(std::string_view name) {
+    const bool abstract = !name.empty() && name.front() == '@';
+    if (abstract) {
+        name.remove_prefix(1);
+    }
+    if (name.empty()) {
+        throw_error(EINVAL, "Unix-domain socket name");
+    }
+    sockaddr_un address{};
+    // A path keeps its terminating NUL inside sun_path; an abstract name has a NUL before it.
+    if (name.size() + 1 > sizeof(address.sun_path)) {
+        throw_error(ENAMETOOLONG, std::string(abstract ? "@" : "").append(name));
+    }
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path + (abstract ? 1 : 0), name.data(), name.size());
+    const auto length = static_cast<socklen_t>(unix_path_offset + 1 + name.size());
+    return {reinterpret_cast<const sockaddr*>(&address), length};
+}
+
+bool Address::is_abstract() const noexcept {
+    return family() == AF_UNIX && length_ > unix_path_offset &&
+           reinterpret_cast<const sockaddr_un*>(&storage_)->sun_path[0] == '\0';
+}
+
+std::string Address::unix_name() const {
+    if (family() != AF_UNIX || length_ <= unix_path_offset) {
+        return {};
+    }
+    const char* path = reinterpret_cast<const sockaddr_un*>(&storage_)->sun_path;
+    const std::size_t bytes = length_ - unix_path_offset;
+    if (path[0] == '\0') {
+        return std::string("@").append(path + 1, bytes - 1);
+    }
+    return {path, strnlen(path, bytes)};
 }
 
 const sockaddr* Address::data() const noexcept {
@@ -62,6 +106,9 @@ bool Address::is_loopback() const noexcept {
 }
 
 std::string Address::host() const {
+    if (family() == AF_UNIX) {
+        return to_string();
+    }
     char text[INET6_ADDRSTRLEN] = {};
     const void* raw = nullptr;
     if (family() == AF_INET) {
@@ -78,6 +125,10 @@ std::string Address::host() const {
 }
 
 std::string Address::to_string() const {
+    if (family() == AF_UNIX || length_ == 0) { // 0: what recvfrom says of an unbound sender
+        std::string name = unix_name();
+        return name.empty() ? "(unnamed)" : name;
+    }
     if (family() == AF_INET6) {
         // Appended piece by piece: g++ 12 -O3 warns falsely (-Wrestrict) about "[" + string.
         std::string text = "[";
@@ -121,6 +172,8 @@ std::size_t AddressHash::operator()(const Address& address) const noexcept {
         mix(&reinterpret_cast<const sockaddr_in*>(address.data())->sin_addr, sizeof(in_addr));
     } else if (family == AF_INET6) {
         mix(&reinterpret_cast<const sockaddr_in6*>(address.data())->sin6_addr, sizeof(in6_addr));
+    } else {
+        mix(address.data(), address.size());
     }
     return static_cast<std::size_t>(hash);
 }

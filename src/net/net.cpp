@@ -61,26 +61,19 @@ Socket bind_to(const Address& address, int socktype) {
     // SO_REUSEADDR lets a TCP server restart over connections in TIME_WAIT. UDP has no such
     // state, and there it would let a second server share the port, each one getting only some
     // of the datagrams: datagram sockets go without it, so a taken port is an error.
-    if (socktype == SOCK_STREAM) {
+    // A Unix-domain socket has no TIME_WAIT: the option would mean nothing there.
+    if (socktype == SOCK_STREAM && address.family() != AF_UNIX) {
         set_option(socket.fd(), SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
     }
     if (address.family() == AF_INET6) {
         set_option(socket.fd(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
     }
-    const int bound = ::bind(socket.fd(), address.data(), address.size());
-    int error = errno;
-    if (calls_observed()) [[unlikely]] {
-        detail::report_call("bind", std::to_string(socket.fd()) + ", " + address.to_string(), bound,
-                            error);
-    }
-    if (bound != 0) {
-        throw_error(error, "bind " + address.to_string());
-    }
+    bind_only(socket.fd(), address);
     if (socktype != SOCK_STREAM) {
         return socket;
     }
     const int listening = ::listen(socket.fd(), SOMAXCONN);
-    error = errno;
+    const int error = errno;
     if (calls_observed()) [[unlikely]] {
         detail::report_call("listen",
                             std::to_string(socket.fd()) + ", " + std::to_string(SOMAXCONN),
@@ -92,8 +85,23 @@ Socket bind_to(const Address& address, int socktype) {
     return socket;
 }
 
+void bind_only(int fd, const Address& address) {
+    const int bound = ::bind(fd, address.data(), address.size());
+    const int error = errno;
+    if (calls_observed()) [[unlikely]] {
+        detail::report_call("bind", std::to_string(fd) + ", " + address.to_string(), bound, error);
+    }
+    if (bound != 0) {
+        throw_error(error, "bind " + address.to_string());
+    }
+}
+
 Socket connect_to(const Address& address, int socktype, std::chrono::milliseconds timeout) {
-    Socket socket = open_socket(address.family(), socktype | SOCK_NONBLOCK);
+    return connect_socket(open_socket(address.family(), socktype | SOCK_NONBLOCK), address,
+                          timeout);
+}
+
+Socket connect_socket(Socket socket, const Address& address, std::chrono::milliseconds timeout) {
     const std::string step = "connect to " + address.to_string();
     if (::connect(socket.fd(), address.data(), address.size()) == 0) {
         report_connect(socket.fd(), address, 0);

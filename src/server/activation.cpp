@@ -58,12 +58,9 @@ void take(int fd, PassedSockets& passed) {
         throw refused(fd, tr_noop("descriptor %s from the service manager is not a socket"));
     }
     Address address = local_address(fd);
-    if (address.family() == AF_UNIX) {
-        throw refused(fd, tr_noop("descriptor %s from the service manager is a Unix-domain "
-                                  "socket, which echo-server does not serve yet"));
-    }
-    const bool ip = address.family() == AF_INET || address.family() == AF_INET6;
-    if (!ip || (type != SOCK_STREAM && type != SOCK_DGRAM)) {
+    const bool served =
+        address.family() == AF_INET || address.family() == AF_INET6 || address.family() == AF_UNIX;
+    if (!served || (type != SOCK_STREAM && type != SOCK_DGRAM)) {
         throw refused(fd, tr_noop("descriptor %s from the service manager is neither a TCP nor "
                                   "a UDP socket"));
     }
@@ -80,12 +77,20 @@ void take(int fd, PassedSockets& passed) {
 void say_listening(const std::vector<Listener>& listeners, bool udp, const Status& status) {
     for (const Listener& listener : listeners) {
         // Scripts wait for this line: its English form under the C locale never changes.
-        status.line(fill(udp ? tr("Listening on %s (UDP)") : tr("Listening on %s (TCP)"),
-                         {listener.address.to_string()}));
+        const bool local = listener.address.family() == AF_UNIX;
+        const char* const line =
+            local ? (udp ? tr("Listening on %s (Unix datagram)")
+                         : tr("Listening on %s (Unix stream)"))
+                  : (udp ? tr("Listening on %s (UDP)") : tr("Listening on %s (TCP)"));
+        status.line(fill(line, {listener.address.to_string()}));
     }
 }
 
 void check_fit(const ServerOptions& options, const PassedSockets& passed) {
+    if (!options.unix_path.empty()) {
+        throw UsageError(tr("the service manager passed the sockets to serve (LISTEN_FDS): "
+                            "--unix does not apply"));
+    }
     if (options.address_given) {
         throw UsageError(tr("the service manager passed the sockets to serve (LISTEN_FDS): "
                             "-H, -p, -4 and -6 do not apply"));

@@ -42,6 +42,13 @@ std::optional<std::string> loop_risk(const Address& source, std::span<const Addr
         {19, "chargen"},
         {37, "time"},
     }};
+    if (source.family() == AF_UNIX) {
+        // No ports, and a source the kernel vouches for: only we could answer ourselves.
+        if (std::find(own.begin(), own.end(), source) != own.end()) {
+            return tr("our own address");
+        }
+        return std::nullopt;
+    }
     const std::uint16_t port = source.port();
     for (const auto& [risky_port, service] : risky) {
         if (port == risky_port) {

@@ -13,6 +13,7 @@
 #include "standard_descriptors.hpp"
 #include "status.hpp"
 #include "stop.hpp"
+#include "unix_listener.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -85,6 +86,9 @@ int main(int argc, char* argv[]) {
         }
         if (PassedSockets passed = take_passed_sockets(); !passed.empty()) {
             return serve_passed_sockets(options, std::move(passed), status);
+        }
+        if (!options.unix_path.empty()) {
+            return serve_unix(options, status);
         }
         return listen_and_serve(options, status);
     } catch (const std::exception& error) { // a UsageError: options that do not fit the sockets

@@ -33,6 +33,8 @@ std::string server_usage() {
               "  -p, --port PORT     port to listen on, 0 for any free port (default 1234)\n"
               "  -4                  IPv4 only\n"
               "  -6                  IPv6 only\n"
+              "      --unix PATH     listen on a Unix-domain socket at PATH instead (@NAME:\n"
+              "                      Linux's abstract namespace); with --udp, datagrams\n"
               "  -k, --keep-open     serve many peers at once and keep serving until stopped\n"
               "                      (default: one peer, then exit; with --udp: no change)\n"
               "      --max-clients N\n"
@@ -101,6 +103,7 @@ const option long_options[] = {
     {"inetd", no_argument, nullptr, inetd_option},
     {"max-per-address", required_argument, nullptr, max_per_address_option},
     {"rate", required_argument, nullptr, rate_option},
+    {"unix", required_argument, nullptr, unix_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -179,6 +182,9 @@ void check_combinations(const ServerOptions& options, const Given& given) {
     // Under a super-server the connection is already there: no address to choose, one peer.
     if (options.inetd && (options.address_given || options.keep_open)) {
         throw UsageError(tr("--inetd serves standard input: -H, -p, -4, -6 and -k do not apply"));
+    }
+    if (!options.unix_path.empty() && (options.address_given || options.inetd)) {
+        throw UsageError(tr("--unix names the socket: -H, -p, -4, -6 and --inetd do not apply"));
     }
     // A datagram buffer holds 64 KiB.
     if (options.udp && options.read_size > max_udp_read_size) {

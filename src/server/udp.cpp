@@ -255,6 +255,13 @@ class UdpEcho final {
             }
             return false;
         }
+        if (got.source.size() == 0) { // an unbound Unix-domain sender: no answer reaches it
+            if (senders_.first(got.source, SenderMemory::refused) && may_say(refused_senders_)) {
+                status_.line(tr("Ignoring datagrams from unbound Unix sockets: no answer can "
+                                "reach them"));
+            }
+            return false;
+        }
         own_.back() = got.local;
         if (const auto risk = loop_risk(got.source, own_, host_)) {
             ++refused_;
