@@ -7,6 +7,8 @@
 #include "explain_calls.hpp"
 #include "i18n.hpp"
 #include "listeners.hpp"
+#include "privileges.hpp"
+#include "sandbox.hpp"
 #include "server_modes.hpp"
 #include "server_options.hpp"
 #include "standard_descriptors.hpp"
@@ -20,6 +22,18 @@
 #include <sys/socket.h>
 
 using namespace echo;
+
+namespace {
+
+// Setup is done (sockets bound or taken): give up root, then every call serving does not need.
+void confine(const ServerOptions& options, const Status& status) {
+    drop_privileges(options.user, status);
+    if (options.sandbox) {
+        enter_sandbox(status);
+    }
+}
+
+} // namespace
 
 int main(int argc, char* argv[]) {
     ensure_standard_descriptors(); // before anything opens a descriptor
@@ -54,9 +68,11 @@ int main(int argc, char* argv[]) {
         }
         install_stop_handlers();
         if (options.inetd) {
+            confine(options, status);
             return serve_inetd(options, status);
         }
         if (PassedSockets passed = take_passed_sockets(); !passed.empty()) {
+            confine(options, status);
             return serve_passed_sockets(options, std::move(passed), status);
         }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
@@ -70,6 +86,7 @@ int main(int argc, char* argv[]) {
             }
         }
         std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
+        confine(options, status);
         for (const Listener& listener : listeners) {
             // Scripts wait for this line: its English form under the C locale never changes.
             status.line(

@@ -14,6 +14,8 @@ constexpr int idle_timeout_option = 0x101;
 constexpr int no_splice_option = 0x102;
 constexpr int read_size_option = 0x103;
 constexpr int inetd_option = 0x104;
+constexpr int user_option = 0x105;
+constexpr int no_sandbox_option = 0x106;
 
 } // namespace
 
@@ -59,6 +61,10 @@ std::string server_usage() {
               "      --inetd         serve the one connection on standard input, as inetd,\n"
               "                      tcpserver or systemd (Accept=yes) start us; with --udp,\n"
               "                      the datagram socket on standard input, until stopped\n"
+              "      --user NAME     started as root: become NAME once the sockets are bound\n"
+              "                      (default nobody); not root: ignored, with a note\n"
+              "      --no-sandbox    do not confine the server to the system calls serving\n"
+              "                      needs (seccomp); for valgrind and debuggers\n"
               "  -h, --help          show this help and exit\n"
               "  -V, --version       show the version and exit\n"
               "\n"
@@ -89,6 +95,8 @@ const option long_options[] = {
     {"read-size", required_argument, nullptr, read_size_option},
     {"explain", no_argument, nullptr, explain_option},
     {"inetd", no_argument, nullptr, inetd_option},
+    {"user", required_argument, nullptr, user_option},
+    {"no-sandbox", no_argument, nullptr, no_sandbox_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -130,6 +138,10 @@ ServerOptions parse_server_options(int argc, char* argv[]) {
             options.read_size = parse_count(optarg, "--read-size", 1, max_tcp_read_size);
         } else if (option == inetd_option) {
             options.inetd = true;
+        } else if (option == user_option) {
+            options.user = optarg;
+        } else if (option == no_sandbox_option) {
+            options.sandbox = false;
         } else if (apply_common_option(option, optarg, true, options)) {
             options.address_given =
                 options.address_given || option == 'p' || option == '4' || option == '6';
