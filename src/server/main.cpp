@@ -86,7 +86,6 @@ int main(int argc, char* argv[]) {
             }
         }
         std::vector<Listener> listeners = open_listeners(addresses, socktype, status);
-        confine(options, status);
         for (const Listener& listener : listeners) {
             // Scripts wait for this line: its English form under the C locale never changes.
             status.line(
@@ -94,6 +93,7 @@ int main(int argc, char* argv[]) {
                      {listener.address.to_string()}));
         }
         hint_if_loopback_only(listeners, status);
+        confine(options, status);
         if (options.udp) {
             return serve_udp(options, std::move(listeners), status);
         }

@@ -81,7 +81,10 @@ void drop_privileges(const std::optional<std::string>& user, const Status& statu
         throw std::runtime_error(fill(tr("could not drop root's privileges for user %s"),
                                       {account.name}));
     }
-    status.line(fill(tr("Running as %s (uid %s)"), {account.name, std::to_string(account.uid)}));
+    if (user || status.verbose()) { // the default drop is silent: root's usual lines stay as they are
+        status.line(
+            fill(tr("Running as %s (uid %s)"), {account.name, std::to_string(account.uid)}));
+    }
 }
 
 } // namespace echo

@@ -16,6 +16,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
@@ -48,6 +49,8 @@ constexpr long allowed_calls[] = {
     // Peers: taking them, looking at them, ending them.
     SYS_accept4, SYS_getsockname, SYS_getpeername, SYS_getsockopt, SYS_setsockopt,
     SYS_shutdown, SYS_close, SYS_fcntl, SYS_fstat, SYS_newfstatat,
+    // getifaddrs(3)'s netlink query (the socket itself is checked below).
+    SYS_bind,
     // Waiting: the poll(2) loops and the epoll event loop.
     SYS_ppoll, SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait,
     // Time, for -v's timestamps, --idle-timeout and pacing the stderr writer.
@@ -107,6 +110,12 @@ std::vector<sock_filter> filter_program() {
         // to clone(2), whose flags can.
         jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
         statement(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        // socket(2) for a netlink socket only: getifaddrs(3), which the UDP loop guard calls.
+        jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 4),
+        statement(BPF_LD | BPF_W | BPF_ABS, first_argument),
+        jump(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
+        statement(BPF_RET | BPF_K, allow),
+        statement(BPF_RET | BPF_K, refuse),
 #if !defined(ECHO_SANITIZED)
         // clone(2) for a thread only, never a new process.
         jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4),
