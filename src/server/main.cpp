@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <csignal>
 #include <exception>
+#include <optional>
 
 #include <sys/socket.h>
 
@@ -26,8 +27,11 @@ using namespace echo;
 namespace {
 
 // Setup is done (sockets bound or taken): give up root, then every call serving does not need.
-void confine(const ServerOptions& options, const Status& status) {
-    drop_privileges(options.user, status);
+void confine(const ServerOptions& options, const std::optional<Account>& account,
+             const Status& status) {
+    if (account) {
+        drop_privileges(*account, options.user || options.verbose, status);
+    }
     if (options.sandbox) {
         enter_sandbox(status);
     }
@@ -67,12 +71,13 @@ int main(int argc, char* argv[]) {
                           options.udp);
         }
         install_stop_handlers();
+        const std::optional<Account> account = account_to_become(options.user, status);
         if (options.inetd) {
-            confine(options, status);
+            confine(options, account, status);
             return serve_inetd(options, status);
         }
         if (PassedSockets passed = take_passed_sockets(); !passed.empty()) {
-            confine(options, status);
+            confine(options, account, status);
             return serve_passed_sockets(options, std::move(passed), status);
         }
         const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
@@ -93,7 +98,7 @@ int main(int argc, char* argv[]) {
                      {listener.address.to_string()}));
         }
         hint_if_loopback_only(listeners, status);
-        confine(options, status);
+        confine(options, account, status);
         if (options.udp) {
             return serve_udp(options, std::move(listeners), status);
         }

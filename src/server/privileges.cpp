@@ -4,7 +4,6 @@
 #include "i18n.hpp"
 
 #include <stdexcept>
-#include <vector>
 
 #include <grp.h>
 #include <pwd.h>
@@ -14,28 +13,18 @@ namespace echo {
 
 namespace {
 
-struct Account {
-    std::string name;
-    uid_t uid = 0;
-    gid_t gid = 0;
-};
-
-Account look_up(const std::string& name) {
-    passwd entry{};
-    passwd* found = nullptr;
-    std::vector<char> buffer(16384);
-    const int error = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
-    if (error != 0) {
-        throw_error(error, "getpwnam " + name);
+std::vector<gid_t> group_list(const char* name, gid_t gid) {
+    std::vector<gid_t> groups(64);
+    for (;;) {
+        int count = static_cast<int>(groups.size());
+        if (::getgrouplist(name, gid, groups.data(), &count) >= 0) {
+            groups.resize(static_cast<std::size_t>(count));
+            return groups;
+        }
+        groups.resize(static_cast<std::size_t>(count) > groups.size()
+                          ? static_cast<std::size_t>(count)
+                          : groups.size() * 2);
     }
-    if (found == nullptr) {
-        throw std::runtime_error(fill(tr("--user %s: no such user"), {name}));
-    }
-    if (entry.pw_uid == 0) {
-        throw std::runtime_error(fill(tr("--user %s: that is root; name an unprivileged user"),
-                                      {name}));
-    }
-    return {name, entry.pw_uid, entry.pw_gid};
 }
 
 // True when every one of real, effective and saved ids is the account's, and root is out of reach.
@@ -58,18 +47,37 @@ bool dropped_for_good(const Account& account) {
 
 } // namespace
 
-void drop_privileges(const std::optional<std::string>& user, const Status& status) {
+std::optional<Account> account_to_become(const std::optional<std::string>& user,
+                                         const Status& status) {
     if (::geteuid() != 0) {
         if (user) {
             status.line(fill(tr("Not started as root: --user %s ignored, running as uid %s"),
                              {*user, std::to_string(::geteuid())}));
         }
-        return;
+        return std::nullopt;
     }
-    const Account account = look_up(user.value_or(default_user));
+    const std::string name = user.value_or(default_user);
+    passwd entry{};
+    passwd* found = nullptr;
+    std::vector<char> buffer(16384);
+    const int error = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+    if (error != 0) {
+        throw_error(error, "getpwnam " + name);
+    }
+    if (found == nullptr) {
+        throw std::runtime_error(fill(tr("--user %s: no such user"), {name}));
+    }
+    if (entry.pw_uid == 0) {
+        throw std::runtime_error(
+            fill(tr("--user %s: that is root; name an unprivileged user"), {name}));
+    }
+    return Account{name, entry.pw_uid, entry.pw_gid, group_list(name.c_str(), entry.pw_gid)};
+}
+
+void drop_privileges(const Account& account, bool announce, const Status& status) {
     // The groups first, while we may still change them; the user last, as it ends our rights.
-    if (::initgroups(account.name.c_str(), account.gid) != 0) {
-        throw_errno("initgroups");
+    if (::setgroups(account.groups.size(), account.groups.data()) != 0) {
+        throw_errno("setgroups");
     }
     if (::setgid(account.gid) != 0) {
         throw_errno("setgid");
@@ -78,10 +86,10 @@ void drop_privileges(const std::optional<std::string>& user, const Status& statu
         throw_errno("setuid");
     }
     if (!dropped_for_good(account)) {
-        throw std::runtime_error(fill(tr("could not drop root's privileges for user %s"),
-                                      {account.name}));
+        throw std::runtime_error(
+            fill(tr("could not drop root's privileges for user %s"), {account.name}));
     }
-    if (user || status.verbose()) { // the default drop is silent: root's usual lines stay as they are
+    if (announce) {
         status.line(
             fill(tr("Running as %s (uid %s)"), {account.name, std::to_string(account.uid)}));
     }

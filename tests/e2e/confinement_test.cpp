@@ -91,7 +91,7 @@ void check_runs_as(pid_t pid, const char* user) {
 
 } // namespace
 
-TEST_CASE("Started as root, echo-server binds, then serves as nobody", "[privileges]") {
+TEST_CASE("Started as root echo-server binds then serves as nobody", "[privileges]") {
     if (!root()) {
         return;
     }
@@ -126,7 +126,7 @@ TEST_CASE("The user named by --user is the one the server becomes", "[privileges
           std::string::npos);
 }
 
-TEST_CASE("An unknown user or root for --user: an error line, exit 1, nothing served", "[privileges]") {
+TEST_CASE("An unknown user or root for --user is an error line and exit 1", "[privileges]") {
     if (!root()) {
         return;
     }
@@ -138,7 +138,7 @@ TEST_CASE("An unknown user or root for --user: an error line, exit 1, nothing se
     CHECK(as_root.err == "echo-server: --user root: that is root; name an unprivileged user\n");
 }
 
-TEST_CASE("The sandbox is on while serving one peer, by splice and by copy", "[sandbox]") {
+TEST_CASE("The sandbox is on while serving one peer by splice and by copy", "[sandbox]") {
     const bool splice = GENERATE(true, false);
     Process server(splice ? std::vector<std::string>{server_path(), "-p", "0"}
                           : std::vector<std::string>{server_path(), "-p", "0", "--no-splice"});
@@ -147,7 +147,7 @@ TEST_CASE("The sandbox is on while serving one peer, by splice and by copy", "[s
     check_confined(server.pid());
 }
 
-TEST_CASE("The sandbox is on with -k, --udp, -v and --explain", "[sandbox]") {
+TEST_CASE("The sandbox is on with -k and --udp and -v and --explain", "[sandbox]") {
     const std::vector<std::string> mode = GENERATE(
         std::vector<std::string>{"-k"}, std::vector<std::string>{"-u"},
         std::vector<std::string>{"-k", "-v"}, std::vector<std::string>{"-v"},
@@ -164,7 +164,7 @@ TEST_CASE("The sandbox is on with -k, --udp, -v and --explain", "[sandbox]") {
     CHECK(server.finish().exit_code == 0);
 }
 
-TEST_CASE("The sandbox is on with --inetd, TCP and UDP", "[sandbox][inetd]") {
+TEST_CASE("The sandbox is on with --inetd for TCP and UDP", "[sandbox][inetd]") {
     const echo::Socket listener = bind_loopback(SOCK_STREAM);
     const echo::Socket peer = connect_raw(echo::local_address(listener.fd()).port());
     echo::Socket accepted(::accept4(listener.fd(), nullptr, nullptr, 0));
@@ -191,7 +191,7 @@ TEST_CASE("The sandbox is on with --inetd, TCP and UDP", "[sandbox][inetd]") {
     CHECK(udp.finish().exit_code == 0);
 }
 
-TEST_CASE("The sandbox is on with sockets passed, TCP and UDP on two threads", "[sandbox]") {
+TEST_CASE("The sandbox is on with sockets passed and TCP and UDP on two threads", "[sandbox]") {
     const char* const activate = "/usr/bin/systemd-socket-activate";
     if (::access(activate, X_OK) != 0) {
         WARN("SKIPPED: systemd-socket-activate is not installed (Debian package systemd)");

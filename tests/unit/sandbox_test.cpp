@@ -46,7 +46,7 @@ TEST_CASE("The sandbox refuses a new socket and running a program with EPERM", "
           }) == 0);
 }
 
-TEST_CASE("Under the sandbox, pipes, writes and threads still work", "[sandbox]") {
+TEST_CASE("Under the sandbox pipes and writes and threads still work", "[sandbox]") {
     CHECK(in_sandboxed_child([] {
               int fds[2];
               if (::pipe2(fds, O_CLOEXEC) != 0) {
