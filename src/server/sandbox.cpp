@@ -16,8 +16,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
-#include <sys/socket.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #endif
 
@@ -44,28 +44,69 @@ namespace {
 // The calls serving needs once setup is done; docs/SERVICE.md says why each one is here.
 constexpr long allowed_calls[] = {
     // Moving bytes: the echo loops, the splice(2) path and its pipe, datagram batches.
-    SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_recvfrom, SYS_sendto, SYS_recvmsg,
-    SYS_sendmsg, SYS_recvmmsg, SYS_sendmmsg, SYS_splice, SYS_pipe2,
+    SYS_read,
+    SYS_write,
+    SYS_readv,
+    SYS_writev,
+    SYS_recvfrom,
+    SYS_sendto,
+    SYS_recvmsg,
+    SYS_sendmsg,
+    SYS_recvmmsg,
+    SYS_sendmmsg,
+    SYS_splice,
+    SYS_pipe2,
     // Peers: taking them, looking at them, ending them.
-    SYS_accept4, SYS_getsockname, SYS_getpeername, SYS_getsockopt, SYS_setsockopt,
-    SYS_shutdown, SYS_close, SYS_fcntl, SYS_fstat, SYS_newfstatat,
+    SYS_accept4,
+    SYS_getsockname,
+    SYS_getpeername,
+    SYS_getsockopt,
+    SYS_setsockopt,
+    SYS_shutdown,
+    SYS_close,
+    SYS_fcntl,
+    SYS_fstat,
+    SYS_newfstatat,
     // getifaddrs(3)'s netlink query (the socket itself is checked below).
     SYS_bind,
     // Waiting: the poll(2) loops and the epoll event loop.
-    SYS_ppoll, SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait,
+    SYS_ppoll,
+    SYS_epoll_create1,
+    SYS_epoll_ctl,
+    SYS_epoll_pwait,
     // Time, for -v's timestamps, --idle-timeout and pacing the stderr writer.
-    SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
+    SYS_clock_gettime,
+    SYS_clock_nanosleep,
+    SYS_nanosleep,
+    SYS_gettimeofday,
     // Memory, for the allocator.
-    SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect, SYS_madvise,
+    SYS_brk,
+    SYS_mmap,
+    SYS_munmap,
+    SYS_mremap,
+    SYS_mprotect,
+    SYS_madvise,
     // Threads (UDP beside TCP when both are passed): clone(2) only with CLONE_THREAD, below.
-    SYS_futex, SYS_set_robust_list, SYS_rseq, SYS_sched_yield, SYS_gettid, SYS_getpid,
+    SYS_futex,
+    SYS_set_robust_list,
+    SYS_rseq,
+    SYS_sched_yield,
+    SYS_gettid,
+    SYS_getpid,
     // Signals: the stop handler's return, masks, and raise(SIGTERM) to stop the UDP thread.
-    SYS_rt_sigreturn, SYS_rt_sigprocmask, SYS_tgkill, SYS_restart_syscall,
+    SYS_rt_sigreturn,
+    SYS_rt_sigprocmask,
+    SYS_tgkill,
+    SYS_restart_syscall,
     // Leaving.
-    SYS_exit, SYS_exit_group,
+    SYS_exit,
+    SYS_exit_group,
 #if defined(__x86_64__)
     // The older forms that x86-64's glibc still calls.
-    SYS_accept, SYS_poll, SYS_epoll_wait, SYS_pipe,
+    SYS_accept,
+    SYS_poll,
+    SYS_epoll_wait,
+    SYS_pipe,
 #endif
 #if defined(SYS_epoll_pwait2)
     SYS_epoll_pwait2,
@@ -73,11 +114,24 @@ constexpr long allowed_calls[] = {
 #if defined(ECHO_SANITIZED)
     // ASan/LSan builds only: the leak check at exit stops the world from a traced helper, and
     // reads /proc/self/maps. Never in a normal build.
-    SYS_clone, SYS_ptrace, SYS_prctl, SYS_wait4, SYS_openat, SYS_readlinkat, SYS_pread64,
-    SYS_lseek, SYS_getdents64, SYS_sigaltstack, SYS_rt_sigaction, SYS_sched_getaffinity,
-    SYS_prlimit64, SYS_kill,
+    SYS_clone,
+    SYS_ptrace,
+    SYS_prctl,
+    SYS_wait4,
+    SYS_openat,
+    SYS_readlinkat,
+    SYS_pread64,
+    SYS_lseek,
+    SYS_getdents64,
+    SYS_sigaltstack,
+    SYS_rt_sigaction,
+    SYS_sched_getaffinity,
+    SYS_prlimit64,
+    SYS_kill,
 #if defined(__x86_64__)
-    SYS_open, SYS_readlink, SYS_arch_prctl,
+    SYS_open,
+    SYS_readlink,
+    SYS_arch_prctl,
 #endif
 #endif
 };
@@ -96,33 +150,31 @@ sock_filter jump(std::uint16_t code, std::uint32_t k, std::uint8_t if_true, std:
 constexpr std::uint32_t first_argument = offsetof(seccomp_data, args);
 
 std::vector<sock_filter> filter_program() {
-    std::vector<sock_filter> program{
+    std::vector<sock_filter> program {
         statement(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-        jump(BPF_JMP | BPF_JEQ | BPF_K, ECHO_SECCOMP_ARCH, 1, 0),
-        statement(BPF_RET | BPF_K, refuse),
-        statement(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+            jump(BPF_JMP | BPF_JEQ | BPF_K, ECHO_SECCOMP_ARCH, 1, 0),
+            statement(BPF_RET | BPF_K, refuse),
+            statement(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
 #if defined(__x86_64__)
-        // x32 calls: the same architecture value, other numbers.
-        jump(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1),
-        statement(BPF_RET | BPF_K, refuse),
+            // x32 calls: the same architecture value, other numbers.
+            jump(BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1),
+            statement(BPF_RET | BPF_K, refuse),
 #endif
-        // clone3(2) cannot be checked (its flags are behind a pointer): ENOSYS sends glibc back
-        // to clone(2), whose flags can.
-        jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
-        statement(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-        // socket(2) for a netlink socket only: getifaddrs(3), which the UDP loop guard calls.
-        jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 4),
-        statement(BPF_LD | BPF_W | BPF_ABS, first_argument),
-        jump(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
-        statement(BPF_RET | BPF_K, allow),
-        statement(BPF_RET | BPF_K, refuse),
+            // clone3(2) cannot be checked (its flags are behind a pointer): ENOSYS sends glibc back
+            // to clone(2), whose flags can.
+            jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+            statement(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+            // socket(2) for a netlink socket only: getifaddrs(3), which the UDP loop guard calls.
+            jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 4),
+            statement(BPF_LD | BPF_W | BPF_ABS, first_argument),
+            jump(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1), statement(BPF_RET | BPF_K, allow),
+            statement(BPF_RET | BPF_K, refuse),
 #if !defined(ECHO_SANITIZED)
-        // clone(2) for a thread only, never a new process.
-        jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4),
-        statement(BPF_LD | BPF_W | BPF_ABS, first_argument),
-        jump(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1),
-        statement(BPF_RET | BPF_K, allow),
-        statement(BPF_RET | BPF_K, refuse),
+            // clone(2) for a thread only, never a new process.
+            jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4),
+            statement(BPF_LD | BPF_W | BPF_ABS, first_argument),
+            jump(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1), statement(BPF_RET | BPF_K, allow),
+            statement(BPF_RET | BPF_K, refuse),
 #endif
     };
     for (const long call : allowed_calls) {
@@ -167,8 +219,7 @@ void enter_sandbox(const Status& status) {
                        "without it"));
         return;
     case SandboxOutcome::refused_by_kernel:
-        status.line(fill(tr("No sandbox: %s; serving without it"),
-                         {describe("seccomp", error)}));
+        status.line(fill(tr("No sandbox: %s; serving without it"), {describe("seccomp", error)}));
         return;
     }
 }

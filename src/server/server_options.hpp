@@ -26,7 +26,7 @@ struct ServerOptions : CommonOptions {
     bool inetd = false;
     std::optional<std::string> user; // --user: whom to become when started as root
     bool sandbox = true;             // --no-sandbox: no seccomp filter (valgrind, debuggers)
-    bool address_given = false; // -H, -p, -4 or -6: refused with --inetd and passed sockets
+    bool address_given = false;      // -H, -p, -4 or -6: refused with --inetd and passed sockets
 };
 
 // The largest --read-size: one peer's buffer (256 KiB), and a datagram's (64 KiB) with --udp.

@@ -9,10 +9,13 @@
 #include "echo/address.hpp"
 #include "echo/io.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <grp.h>
@@ -45,6 +48,17 @@ std::vector<long> numbers(const std::string& text) {
     return values;
 }
 
+// The uid and gid of `user`, or nullopt if there is no such user.
+std::optional<std::pair<uid_t, gid_t>> ids_of(const char* user) {
+    passwd entry{};
+    passwd* found = nullptr;
+    std::vector<char> buffer(16384);
+    if (::getpwnam_r(user, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+        return std::nullopt;
+    }
+    return std::pair{entry.pw_uid, entry.pw_gid};
+}
+
 bool root() {
     if (::geteuid() == 0) {
         return true;
@@ -74,10 +88,9 @@ void check_confined(pid_t pid) {
 
 // Every uid (real, effective, saved, filesystem) and gid is `user`'s, and the groups its own.
 void check_runs_as(pid_t pid, const char* user) {
-    const passwd* account = ::getpwnam(user);
-    REQUIRE(account != nullptr);
-    const uid_t uid = account->pw_uid;
-    const gid_t gid = account->pw_gid;
+    const auto ids = ids_of(user);
+    REQUIRE(ids);
+    const auto [uid, gid] = *ids;
     CHECK(numbers(status_field(pid, "Uid")) == std::vector<long>(4, static_cast<long>(uid)));
     CHECK(numbers(status_field(pid, "Gid")) == std::vector<long>(4, static_cast<long>(gid)));
     std::vector<gid_t> groups(64);
@@ -111,8 +124,8 @@ TEST_CASE("The user named by --user is the one the server becomes", "[privileges
     if (!root()) {
         return;
     }
-    const passwd* daemon = ::getpwnam("daemon");
-    if (daemon == nullptr) {
+    const auto daemon = ids_of("daemon");
+    if (!daemon) {
         WARN("SKIPPED: no user daemon here");
         return;
     }
@@ -122,7 +135,7 @@ TEST_CASE("The user named by --user is the one the server becomes", "[privileges
     check_runs_as(server.pid(), "daemon");
     server.signal(SIGTERM);
     const auto done = server.finish();
-    CHECK(done.err.find("[+] Running as daemon (uid " + std::to_string(daemon->pw_uid) + ")\n") !=
+    CHECK(done.err.find("[+] Running as daemon (uid " + std::to_string(daemon->first) + ")\n") !=
           std::string::npos);
 }
 
@@ -172,8 +185,8 @@ TEST_CASE("The sandbox is on with --inetd for TCP and UDP", "[sandbox][inetd]") 
     const std::string exec_on_socket =
         "import os, sys; fd = int(sys.argv[1]); os.dup2(fd, 0); os.execv(sys.argv[2], "
         "sys.argv[2:])";
-    Process tcp({"python3", "-c", exec_on_socket, std::to_string(accepted.fd()), server_path(),
-                 "--inetd"});
+    Process tcp(
+        {"python3", "-c", exec_on_socket, std::to_string(accepted.fd()), server_path(), "--inetd"});
     accepted.reset();
     CHECK(round_trip(peer, "inetd") == "inetd");
     check_confined(tcp.pid());

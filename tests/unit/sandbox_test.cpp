@@ -16,7 +16,8 @@
 namespace {
 
 // Runs `check` in a forked child under the sandbox; returns the child's exit code (0: passed).
-template <typename Check> int in_sandboxed_child(Check check) {
+template <typename Check>
+int in_sandboxed_child(Check check) {
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
@@ -41,9 +42,7 @@ TEST_CASE("The sandbox refuses a new socket and running a program with EPERM", "
               char* const argv[] = {nullptr};
               return ::execve("/bin/true", argv, argv) == -1 && errno == EPERM ? 0 : 1;
           }) == 0);
-    CHECK(in_sandboxed_child([] {
-              return ::setuid(0) == -1 && errno == EPERM ? 0 : 1;
-          }) == 0);
+    CHECK(in_sandboxed_child([] { return ::setuid(0) == -1 && errno == EPERM ? 0 : 1; }) == 0);
 }
 
 TEST_CASE("Under the sandbox pipes and writes and threads still work", "[sandbox]") {
