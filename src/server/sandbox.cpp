@@ -96,6 +96,7 @@ constexpr long allowed_calls[] = {
     // Signals: the stop handler's return, masks, and raise(SIGTERM) to stop the UDP thread.
     SYS_rt_sigreturn,
     SYS_rt_sigprocmask,
+    SYS_rt_sigaction, // glibc's first pthread_create(3) installs its internal handlers
     SYS_tgkill,
     SYS_restart_syscall,
     // Leaving.
@@ -124,7 +125,6 @@ constexpr long allowed_calls[] = {
     SYS_lseek,
     SYS_getdents64,
     SYS_sigaltstack,
-    SYS_rt_sigaction,
     SYS_sched_getaffinity,
     SYS_prlimit64,
     SYS_kill,
