@@ -127,10 +127,15 @@ constexpr long allowed_calls[] = {
     SYS_sigaltstack,
     SYS_sched_getaffinity,
     SYS_prlimit64,
+    SYS_getppid,
+    SYS_waitid,
+    SYS_tkill,
+    SYS_rt_sigtimedwait,
     SYS_kill,
 #if defined(__x86_64__)
     SYS_open,
     SYS_readlink,
+    SYS_getdents,
     SYS_arch_prctl,
 #endif
 #endif
