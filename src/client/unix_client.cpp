@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace echo {
@@ -63,6 +64,16 @@ const std::string& TemporarySocketPath::create() {
     return path_;
 }
 
+void TemporarySocketPath::open_to_the_server() const {
+    // A server that runs as another user (root's echo-server becomes nobody) must be able to
+    // send the echo here: through the directory (search only: its names stay private) to the
+    // socket (write). Nobody else can: the socket, once connected, takes datagrams from its peer
+    // alone.
+    if (::chmod(directory_.c_str(), 0711) != 0 || ::chmod(path_.c_str(), 0666) != 0) {
+        throw_error(errno, "chmod " + path_);
+    }
+}
+
 TemporarySocketPath::~TemporarySocketPath() {
     if (!directory_.empty()) {
         ::unlink(path_.c_str());
@@ -82,6 +93,7 @@ Socket connect_unix(const std::string& name, bool datagram, std::chrono::millise
         bind_only(socket.fd(), Address(&family_only, sizeof(sa_family_t)));
     } else {
         bind_only(socket.fd(), Address::unix_domain(own.create()));
+        own.open_to_the_server();
     }
     return connect_socket(std::move(socket), server, timeout);
 }

@@ -24,6 +24,9 @@ class TemporarySocketPath final {
     // Makes the directory and returns the socket's path inside it (not created yet).
     const std::string& create();
 
+    // Once the socket is bound there: lets a server of another user send to it.
+    void open_to_the_server() const;
+
   private:
     std::string directory_;
     std::string path_;

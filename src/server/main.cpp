@@ -7,7 +7,9 @@
 #include "explain_calls.hpp"
 #include "i18n.hpp"
 #include "listeners.hpp"
+#include "privileges.hpp"
 #include "program_exit.hpp"
+#include "sandbox.hpp"
 #include "server_modes.hpp"
 #include "server_options.hpp"
 #include "standard_descriptors.hpp"
@@ -26,8 +28,30 @@ using namespace echo;
 
 namespace {
 
-// Binds every address of every -H, says where it listens, and serves in the mode asked for.
-int listen_and_serve(const ServerOptions& options, const Status& status) {
+// Setup is done (sockets bound or taken): give up root, then every call serving does not need.
+void confine(const ServerOptions& options, const std::optional<Account>& account,
+             const Status& status) {
+    if (account) {
+        drop_privileges(*account, options.user || options.verbose, status);
+    }
+    if (options.sandbox) {
+        enter_sandbox(status);
+    }
+}
+
+// One of the three modes, on the sockets bound.
+int serve(const ServerOptions& options, std::vector<Listener> listeners, const Status& status) {
+    if (options.udp) {
+        return serve_udp(options, std::move(listeners), status);
+    }
+    if (options.keep_open) {
+        return serve_many_tcp_peers(options, std::move(listeners), status);
+    }
+    return serve_one_tcp_peer(options, std::move(listeners), status);
+}
+
+// Binds every address of every -H and says where it listens.
+std::vector<Listener> listen_on_hosts(const ServerOptions& options, const Status& status) {
     const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
     std::vector<Address> addresses;
     for (const std::string& host : options.hosts) {
@@ -44,13 +68,7 @@ int listen_and_serve(const ServerOptions& options, const Status& status) {
                          {listener.address.to_string()}));
     }
     hint_if_loopback_only(listeners, status);
-    if (options.udp) {
-        return serve_udp(options, std::move(listeners), status);
-    }
-    if (options.keep_open) {
-        return serve_many_tcp_peers(options, std::move(listeners), status);
-    }
-    return serve_one_tcp_peer(options, std::move(listeners), status);
+    return listeners;
 }
 
 } // namespace
@@ -81,16 +99,26 @@ int main(int argc, char* argv[]) {
                           options.udp);
         }
         install_stop_handlers();
+        const std::optional<Account> account = account_to_become(options.user, status);
         if (options.inetd) {
+            confine(options, account, status);
             return serve_inetd(options, status);
         }
         if (PassedSockets passed = take_passed_sockets(); !passed.empty()) {
+            confine(options, account, status);
             return serve_passed_sockets(options, std::move(passed), status);
         }
         if (!options.unix_path.empty()) {
-            return serve_unix(options, status);
+            UnixListener bound = listen_on_unix_path(options, status);
+            if (account) {
+                bound.file.give_to(account->uid, account->gid); // so it can remove it at the end
+            }
+            confine(options, account, status);
+            return serve(options, bound.take_listeners(), status); // bound.file: removed after
         }
-        return listen_and_serve(options, status);
+        std::vector<Listener> listeners = listen_on_hosts(options, status);
+        confine(options, account, status);
+        return serve(options, std::move(listeners), status);
     } catch (const std::exception& error) { // a UsageError: options that do not fit the sockets
         return report_failure(error, status);
     }

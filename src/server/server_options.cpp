@@ -16,6 +16,8 @@ constexpr int read_size_option = 0x103;
 constexpr int inetd_option = 0x104;
 constexpr int max_per_address_option = 0x105;
 constexpr int rate_option = 0x106;
+constexpr int user_option = 0x107;
+constexpr int no_sandbox_option = 0x108;
 
 } // namespace
 
@@ -71,6 +73,10 @@ std::string server_usage() {
               "      --inetd         serve the one connection on standard input, as inetd,\n"
               "                      tcpserver or systemd (Accept=yes) start us; with --udp,\n"
               "                      the datagram socket on standard input, until stopped\n"
+              "      --user NAME     started as root: become NAME once the sockets are bound\n"
+              "                      (default nobody); not root: ignored, with a note\n"
+              "      --no-sandbox    do not confine the server to the system calls serving\n"
+              "                      needs (seccomp); for valgrind and debuggers\n"
               "  -h, --help          show this help and exit\n"
               "  -V, --version       show the version and exit\n"
               "\n"
@@ -104,6 +110,8 @@ const option long_options[] = {
     {"max-per-address", required_argument, nullptr, max_per_address_option},
     {"rate", required_argument, nullptr, rate_option},
     {"unix", required_argument, nullptr, unix_option},
+    {"user", required_argument, nullptr, user_option},
+    {"no-sandbox", no_argument, nullptr, no_sandbox_option},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -143,6 +151,10 @@ bool apply_server_option(int option, const char* value, ServerOptions& options, 
         options.max_per_address = parse_count(value, "--max-per-address", 1, 1'000'000);
     } else if (option == rate_option) {
         options.rate = parse_count(value, "--rate", 1, 1'000'000);
+    } else if (option == user_option) {
+        options.user = value;
+    } else if (option == no_sandbox_option) {
+        options.sandbox = false;
     } else if (apply_common_option(option, value, true, options)) {
         options.address_given =
             options.address_given || option == 'p' || option == '4' || option == '6';

@@ -26,7 +26,9 @@ struct ServerOptions : CommonOptions {
     std::optional<std::size_t> read_size;
     // --inetd: serve the one connection (with --udp, the datagram socket) on standard input.
     bool inetd = false;
-    bool address_given = false; // -H, -p, -4 or -6: refused with --inetd and passed sockets
+    std::optional<std::string> user; // --user: whom to become when started as root
+    bool sandbox = true;             // --no-sandbox: no seccomp filter (valgrind, debuggers)
+    bool address_given = false;      // -H, -p, -4 or -6: refused with --inetd and passed sockets
 };
 
 // The largest --read-size: one peer's buffer (256 KiB), and a datagram's (64 KiB) with --udp.

@@ -102,7 +102,7 @@ UnixListener open_unix_listener(const Address& address, int socktype) {
     }
 }
 
-int serve_unix(const ServerOptions& options, const Status& status) {
+UnixListener listen_on_unix_path(const ServerOptions& options, const Status& status) {
     const int socktype = options.udp ? SOCK_DGRAM : SOCK_STREAM;
     UnixListener bound = open_unix_listener(Address::unix_domain(options.unix_path), socktype);
     prepare_listener(bound.listener.socket.fd(), socktype, AF_UNIX);
@@ -110,15 +110,21 @@ int serve_unix(const ServerOptions& options, const Status& status) {
     status.line(fill(options.udp ? tr("Listening on %s (Unix datagram)")
                                  : tr("Listening on %s (Unix stream)"),
                      {bound.listener.address.to_string()}));
+    return bound;
+}
+
+std::vector<Listener> UnixListener::take_listeners() {
     std::vector<Listener> listeners;
-    listeners.push_back(std::move(bound.listener));
-    if (options.udp) {
-        return serve_udp(options, std::move(listeners), status);
+    listeners.push_back(std::move(listener));
+    return listeners;
+}
+
+void SocketFile::give_to(uid_t user, gid_t group) const {
+    // The server drops root next, and must still be able to remove its file (a sticky /tmp
+    // lets only its owner); lchown(2): the path is ours, a link there is not followed.
+    if (!path_.empty() && ::lchown(path_.c_str(), user, group) != 0) {
+        throw_error(errno, "chown " + path_);
     }
-    if (options.keep_open) {
-        return serve_many_tcp_peers(options, std::move(listeners), status);
-    }
-    return serve_one_tcp_peer(options, std::move(listeners), status);
 }
 
 } // namespace echo

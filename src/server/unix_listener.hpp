@@ -8,6 +8,7 @@
 #include "status.hpp"
 
 #include <string>
+#include <vector>
 
 #include <sys/types.h>
 
@@ -25,6 +26,9 @@ class SocketFile final {
     SocketFile& operator=(SocketFile&&) = delete;
     ~SocketFile();
 
+    // Makes `user` and `group` the file's owners (none: nothing to do).
+    void give_to(uid_t user, gid_t group) const;
+
   private:
     std::string path_; // empty: nothing to remove
     dev_t device_ = 0;
@@ -34,6 +38,8 @@ class SocketFile final {
 struct UnixListener {
     Listener listener;
     SocketFile file; // none for an abstract name, which vanishes with its socket
+
+    std::vector<Listener> take_listeners(); // the listener, for a mode; the file stays here
 };
 
 // Binds a Unix-domain socket of `socktype` at `address` (listening, for SOCK_STREAM). A socket
@@ -42,8 +48,8 @@ struct UnixListener {
 // or std::runtime_error saying which.
 UnixListener open_unix_listener(const Address& address, int socktype);
 
-// --unix: binds options.unix_path, says "Listening on PATH (Unix stream)" (or datagram), and
-// serves it in the mode the options pick; the socket file is removed when serving ends.
-int serve_unix(const ServerOptions& options, const Status& status);
+// --unix: binds options.unix_path and says "Listening on PATH (Unix stream)" (or datagram); the
+// socket file is removed when the UnixListener returned is destroyed.
+UnixListener listen_on_unix_path(const ServerOptions& options, const Status& status);
 
 } // namespace echo

@@ -34,6 +34,8 @@ class TempDir {
     TempDir() {
         std::string pattern = "/tmp/echo-unix-test.XXXXXX";
         REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        // As /tmp is: a server started as root serves as nobody, and must remove its file.
+        REQUIRE(::chmod(pattern.c_str(), 01777) == 0);
         path_ = pattern;
     }
     TempDir(const TempDir&) = delete;
@@ -358,14 +360,18 @@ TEST_CASE("Unix sockets against real peers: nc -U and socat", "[e2e][unix]") {
     Process datagram_server(server(datagram_path, {"-u"}));
     datagram_server.wait_for_line("Listening on");
     if (have("/usr/bin/nc")) {
-        // nc binds a temporary socket of its own for the answer (-u with -U); -w1: its wait.
-        const auto done = run({"nc", "-U", "-u", "-w1", datagram_path}, "nc datagram\n");
+        // nc binds a socket of its own for the answer (-u with -U); -w1: its wait. umask 0: a
+        // server started as root answers as nobody, who must be let write there.
+        // -s: its socket in our directory (else nc's own, which only root may enter).
+        const auto done = run({"sh", "-c", "umask 0; exec nc -U -u -w1 -s \"$0\" \"$1\"",
+                               dir / "nc.sock", datagram_path},
+                              "nc datagram\n");
         CHECK(done.out == "nc datagram\n");
     }
     if (have("/usr/bin/socat")) {
-        const auto done =
-            run({"socat", "-", "UNIX-SENDTO:" + datagram_path + ",bind=" + (dir / "socat.sock")},
-                "socat datagram\n");
+        const auto done = run({"sh", "-c", "umask 0; exec socat - \"$0\"",
+                               "UNIX-SENDTO:" + datagram_path + ",bind=" + (dir / "socat.sock")},
+                              "socat datagram\n");
         CHECK(done.out == "socat datagram\n");
         ::unlink((dir / "socat.sock").c_str());
         // Unbound, socat cannot be answered: said once, and the server carries on.
