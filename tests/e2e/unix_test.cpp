@@ -363,13 +363,13 @@ TEST_CASE("Unix sockets against real peers: nc -U and socat", "[e2e][unix]") {
         // nc binds a socket of its own for the answer (-u with -U); -w1: its wait. umask 0: a
         // server started as root answers as nobody, who must be let write there.
         // -s: its socket in our directory (else nc's own, which only root may enter).
-        const auto done = run({"sh", "-c", "umask 0; exec nc -U -u -w1 -s \"$0\" \"$1\"",
+        const auto done = run({"sh", "-c", R"(umask 0; exec nc -U -u -w1 -s "$0" "$1")",
                                dir / "nc.sock", datagram_path},
                               "nc datagram\n");
         CHECK(done.out == "nc datagram\n");
     }
     if (have("/usr/bin/socat")) {
-        const auto done = run({"sh", "-c", "umask 0; exec socat - \"$0\"",
+        const auto done = run({"sh", "-c", R"(umask 0; exec socat - "$0")",
                                "UNIX-SENDTO:" + datagram_path + ",bind=" + (dir / "socat.sock")},
                               "socat datagram\n");
         CHECK(done.out == "socat datagram\n");
