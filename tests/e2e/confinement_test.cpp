@@ -8,6 +8,7 @@
 
 #include "echo/address.hpp"
 #include "echo/io.hpp"
+#include "echo/socket.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -21,6 +22,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace echo::test;
@@ -223,6 +225,29 @@ TEST_CASE("The sandbox is on with sockets passed and TCP and UDP on two threads"
     check_confined(server.pid());
     server.signal(SIGTERM);
     CHECK(server.finish().exit_code == 0);
+}
+
+TEST_CASE("The sandbox is on with --unix, and the socket file still goes at the end",
+          "[sandbox][unix]") {
+    std::string directory = "/tmp/echo-confined.XXXXXX";
+    REQUIRE(::mkdtemp(directory.data()) != nullptr);
+    REQUIRE(::chmod(directory.c_str(), 01777) == 0); // as /tmp: nobody may remove its own file
+    const std::string path = directory + "/echo.sock";
+    Process server({server_path(), "-k", "--unix", path});
+    server.wait_for_line("Listening on " + path);
+    const echo::Socket peer = echo::open_socket(AF_UNIX, SOCK_STREAM);
+    const echo::Address address = echo::Address::unix_domain(path);
+    REQUIRE(::connect(peer.fd(), address.data(), address.size()) == 0);
+    CHECK(round_trip(peer, "confined") == "confined");
+    check_confined(server.pid());
+    if (::geteuid() == 0) {
+        check_runs_as(server.pid(), "nobody");
+    }
+    server.signal(SIGTERM);
+    CHECK(server.finish().exit_code == 0);
+    CHECK(::access(path.c_str(), F_OK) != 0); // removed by nobody, under the filter
+    ::unlink(path.c_str());
+    ::rmdir(directory.c_str());
 }
 
 TEST_CASE("With --no-sandbox the server is unconfined", "[sandbox]") {
