@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Addresses from fuzz input. The first byte picks what the rest is:
 // - even: raw socket address bytes (any length, any family) for echo::Address, which must print
-//   and compare without reading past what it holds, and print IPv4/IPv6 as inet_ntop does;
+//   and compare without reading past what it holds, print IPv4/IPv6 as inet_ntop does, and a
+//   Unix-domain name as its path or @abstract name;
 // - odd: a host as typed after -H. Only numeric hosts (those inet_pton accepts) go to resolve(),
 //   so the fuzzer never waits on DNS; they must resolve to exactly that address and port.
 #include "fuzz_argv.hpp"
@@ -36,11 +37,18 @@ void check_raw(std::string_view bytes) {
     const echo::Address address(reinterpret_cast<const sockaddr*>(bytes.data()),
                                 static_cast<socklen_t>(bytes.size()));
     require(address.size() <= sizeof(sockaddr_storage));
-    const std::string host = address.host();
+    require(address == echo::Address(address.data(), address.size()));
     const std::string text = address.to_string();
+    if (address.family() == AF_UNIX || address.size() == 0) {
+        // A Unix name (a path, "@abstract") or a sender that has none: never a port.
+        const std::string name = address.unix_name();
+        require(text == (name.empty() ? "(unnamed)" : name) && address.port() == 0);
+        require(!address.is_abstract() || name.front() == '@');
+        return;
+    }
+    const std::string host = address.host();
     const std::string port = std::to_string(address.port());
     require(text.ends_with(":" + port));
-    require(address == echo::Address(address.data(), address.size()));
 
     // The bytes as the kernel would lay them out, zero-filled past the input's end.
     sockaddr_storage storage{};
