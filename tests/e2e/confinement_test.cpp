@@ -61,6 +61,18 @@ std::optional<std::pair<uid_t, gid_t>> ids_of(const char* user) {
     return std::pair{entry.pw_uid, entry.pw_gid};
 }
 
+// The coverage build's server serves unconfined (gcov writes its counts at exit): see main.cpp.
+// There the checks of confinement below are skipped, and say so.
+#if defined(ECHO_COVERAGE_BUILD)
+#define ECHO_SKIP_UNCONFINED()                                                                     \
+    do {                                                                                           \
+        WARN("SKIPPED: the coverage build serves unconfined, so that gcov can write its counts");  \
+        return;                                                                                    \
+    } while (false)
+#else
+#define ECHO_SKIP_UNCONFINED() static_cast<void>(0)
+#endif
+
 bool root() {
     if (::geteuid() == 0) {
         return true;
@@ -84,12 +96,20 @@ std::string round_trip(const echo::Socket& peer, const std::string& text) {
 }
 
 void check_confined(pid_t pid) {
+    ECHO_SKIP_UNCONFINED();
     CHECK(status_field(pid, "Seccomp") == "2");
     CHECK(status_field(pid, "NoNewPrivs") == "1");
 }
 
+// `err` holds `line`, which a confined server prints.
+void check_said(const std::string& err, const std::string& line) {
+    ECHO_SKIP_UNCONFINED();
+    CHECK(err.find(line) != std::string::npos);
+}
+
 // Every uid (real, effective, saved, filesystem) and gid is `user`'s, and the groups its own.
 void check_runs_as(pid_t pid, const char* user) {
+    ECHO_SKIP_UNCONFINED();
     const auto ids = ids_of(user);
     REQUIRE(ids);
     const auto [uid, gid] = *ids;
@@ -137,8 +157,7 @@ TEST_CASE("The user named by --user is the one the server becomes", "[privileges
     check_runs_as(server.pid(), "daemon");
     server.signal(SIGTERM);
     const auto done = server.finish();
-    CHECK(done.err.find("[+] Running as daemon (uid " + std::to_string(daemon->first) + ")\n") !=
-          std::string::npos);
+    check_said(done.err, "[+] Running as daemon (uid " + std::to_string(daemon->first) + ")\n");
 }
 
 TEST_CASE("An unknown user or root for --user is an error line and exit 1", "[privileges]") {
