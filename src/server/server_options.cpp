@@ -21,6 +21,8 @@ constexpr int no_sandbox_option = 0x108;
 
 } // namespace
 
+// 69 lines, kept whole on purpose: the help is one message for the translators (po/es.po), its
+// columns laid out as the user sees them; split, a translator would lose the layout it keeps.
 std::string server_usage() {
     // TRANSLATORS: keep the options, their values' names (HOST, PORT, N, SEC) and the layout;
     // the man page and the tests read the options from here.
